@@ -1,0 +1,44 @@
+"""The REST API at /api/v1/: one router per app, one error handler for the domain errors.
+
+Authentication is the browser session (with CSRF on unsafe methods). Anonymous calls get a
+JSON 401, not a redirect to the log-in page.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.security import django_auth
+
+from accounts.api import router as accounts_router
+from core.errors import DomainError
+
+api = NinjaAPI(
+    title="Alliance API",
+    version="1",
+    description="Everything the pages can do. Objects you may not see answer 404.",
+    auth=django_auth,
+    urls_namespace="api",
+)
+api.add_router("/", accounts_router)
+
+
+@api.exception_handler(DomainError)
+def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    return api.create_response(request, {"detail": exc.detail, "code": exc.code}, status=exc.status)
+
+
+def api_urls() -> tuple[list[Any], str, str]:
+    """The API's URL patterns, with operations exempt from the log-in redirect.
+
+    LoginRequiredMiddleware would answer anonymous API calls with a 302 to the log-in page;
+    each operation authenticates itself and answers 401 instead. The schema and the docs page
+    stay behind the log-in (reference/security.md §8: the schema is not public).
+    """
+    patterns, app_name, namespace = api.urls
+    for pattern in patterns:
+        if getattr(pattern, "name", None) not in {"openapi-json", "openapi-view"}:
+            pattern.callback.login_required = False  # type: ignore[union-attr]
+    return patterns, app_name, namespace

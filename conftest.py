@@ -1,0 +1,19 @@
+"""Project-wide pytest set-up. Personas come from tests.factories, not shared fixtures."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: pytest.FixtureRequest) -> None:
+    # Argon2 at 19 MiB costs ~40 ms a hash; tests that are about hashing switch it back on.
+    settings.PASSWORD_HASHERS = [  # type: ignore[attr-defined]
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        "accounts.hashers.TunedArgon2PasswordHasher",
+    ]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_axes_state(settings: pytest.FixtureRequest) -> None:
+    settings.AXES_ENABLED = True  # type: ignore[attr-defined]

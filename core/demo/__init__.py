@@ -1,0 +1,25 @@
+"""A seeded, deterministic demo clinic generator (pure Python). See docs/demo.md."""
+
+from __future__ import annotations
+
+from core.demo.clinic import (
+    DemoClient,
+    DemoClinic,
+    DemoSettings,
+    DemoStaff,
+    DemoTherapist,
+    Slot,
+    TimeWindow,
+    generate_clinic,
+)
+
+__all__ = [
+    "DemoClient",
+    "DemoClinic",
+    "DemoSettings",
+    "DemoStaff",
+    "DemoTherapist",
+    "Slot",
+    "TimeWindow",
+    "generate_clinic",
+]

@@ -1,0 +1,200 @@
+"""The authorization table: every URL of the project, classified, and each class enforced.
+
+A new URL pattern without a row here fails `test_every_url_is_classified`. Classes:
+
+- ``public``        anyone, logged in or not;
+- ``login``         any logged-in user; anonymous → log-in page (pages) or 401 (API);
+- ``role:<role>``   one role only; other roles → 403;
+- ``owner``         the person themselves or staff of their clinic; anyone else → 404;
+- ``staff-manage``  staff of the person's clinic (not themselves); other roles → 403,
+                    staff of another clinic → 404;
+- ``django-admin``  the technical admin site: only accounts with ``is_staff``;
+- ``nothing``       answers 404 to everyone (framework placeholders).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from accounts.models import User
+from tests.factories import ClinicFactory, make_client, make_staff, make_therapist
+
+
+@dataclass(frozen=True)
+class Row:
+    access: str
+    method: str = "GET"
+    kwargs: dict[str, str] = field(default_factory=dict)
+    body: dict[str, object] | None = None
+
+
+# ``{target}`` in kwargs is replaced by the id of the person the request is about, and
+# ``{actor}`` in a body by the id of the person making it.
+TARGET = {"person_id": "{target}"}
+TABLE: dict[str, Row] = {
+    "healthz": Row("public"),
+    "landing": Row("public"),
+    "signup": Row("public"),
+    "login": Row("public"),
+    "password-reset": Row("public"),
+    "password-reset-done": Row("public"),
+    "password-reset-confirm": Row("public", kwargs={"uidb64": "MQ", "token": "x-y"}),
+    "password-reset-complete": Row("public"),
+    "logout": Row("login", method="POST"),
+    "home": Row("login"),
+    "password-change": Row("login"),
+    "password-change-done": Row("login"),
+    "client-home": Row("role:client"),
+    "therapist-home": Row("role:therapist"),
+    "staff-home": Row("role:staff"),
+    "people-list": Row("role:staff"),
+    "person-new": Row("role:staff"),
+    "person-detail": Row("owner", kwargs=TARGET),
+    "person-set-active": Row("staff-manage", method="POST", kwargs=TARGET, body={"active": "0"}),
+    "api:api-root": Row("nothing"),
+    "api:openapi-json": Row("login"),
+    "api:openapi-view": Row("login"),
+    "api:me": Row("login"),
+    "api:person": Row("owner", kwargs=TARGET),
+    "api:clinic_people": Row("role:staff"),
+    "api:create_person": Row(
+        "role:staff",
+        method="POST",
+        body={"role": "therapist", "email": "new.{actor}@example.org", "first_name": "New"},
+    ),
+    "api:set_active": Row("staff-manage", method="POST", kwargs=TARGET, body={"active": False}),
+}
+PREFIX_CLASSES = {"admin:": "django-admin"}
+
+
+def _walk(patterns: list[URLPattern | URLResolver], namespace: str = "") -> Iterator[str]:
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = pattern.namespace or ""
+            joined = f"{namespace}:{inner}" if namespace and inner else inner or namespace
+            yield from _walk(pattern.url_patterns, joined)
+        else:
+            name = pattern.name or f"<unnamed {pattern.pattern}>"
+            yield f"{namespace}:{name}" if namespace else name
+
+
+def test_every_url_is_classified() -> None:
+    names = set(_walk(get_resolver().url_patterns))
+    prefixed = {n for n in names if any(n.startswith(p) for p in PREFIX_CLASSES)}
+    unclassified = sorted(names - prefixed - TABLE.keys())
+    assert not unclassified, f"add these URLs to the authorization table: {unclassified}"
+    stale = sorted(TABLE.keys() - names)
+    assert not stale, f"these rows name URLs that no longer exist: {stale}"
+
+
+@dataclass
+class World:
+    client_a: User
+    client_a2: User
+    therapist_a: User
+    staff_a: User
+    staff_a2: User
+    client_b: User
+    staff_b: User
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    clinic_a, clinic_b = ClinicFactory(), ClinicFactory()
+    return World(
+        client_a=make_client(clinic=clinic_a),
+        client_a2=make_client(clinic=clinic_a),
+        therapist_a=make_therapist(clinic=clinic_a),
+        staff_a=make_staff(clinic=clinic_a),
+        staff_a2=make_staff(clinic=clinic_a),
+        client_b=make_client(clinic=clinic_b),
+        staff_b=make_staff(clinic=clinic_b),
+    )
+
+
+def _request(name: str, row: Row, as_user: User | None, target: User) -> int:
+    http = Client()
+    if as_user is not None:
+        http.force_login(as_user)
+    kwargs = {k: v.replace("{target}", str(target.pk)) for k, v in row.kwargs.items()}
+    url = reverse(name, kwargs=kwargs)
+    actor = str(as_user.pk) if as_user else "anon"
+    body = {
+        k: v.replace("{actor}", actor) if isinstance(v, str) else v
+        for k, v in (row.body or {}).items()
+    }
+    if row.method == "GET":
+        return http.get(url).status_code
+    if name.startswith("api:"):
+        return http.post(url, json.dumps(body), content_type="application/json").status_code
+    return http.post(url, body).status_code
+
+
+def _allowed(status: int) -> bool:
+    return status in {200, 201, 302}
+
+
+@pytest.mark.parametrize(("name", "row"), sorted(TABLE.items()), ids=sorted(TABLE))
+def test_anonymous(name: str, row: Row, world: World) -> None:
+    status = _request(name, row, None, world.client_a)
+    if row.access == "public":
+        assert _allowed(status), status
+    elif row.access == "nothing":
+        assert status == 404
+    elif name.startswith("api:") and name not in {"api:openapi-json", "api:openapi-view"}:
+        assert status == 401
+    else:
+        assert status == 302
+
+
+@pytest.mark.parametrize(("name", "row"), sorted(TABLE.items()), ids=sorted(TABLE))
+def test_logged_in(name: str, row: Row, world: World) -> None:
+    everyone = [world.client_a, world.client_a2, world.therapist_a, world.staff_a, world.staff_b]
+    for user in everyone:
+        status = _request(name, row, user, world.client_a)
+        expected = _expected(row, user, world)
+        if expected == "allowed":
+            assert _allowed(status), (user.role, status)
+        else:
+            assert status == expected, (user.role, status)
+
+
+def _expected(row: Row, user: User, world: World) -> str | int:
+    """What ``user`` should get when the request is about ``world.client_a``."""
+    if row.access in {"public", "login"}:
+        return "allowed"
+    if row.access == "nothing":
+        return 404
+    if row.access.startswith("role:"):
+        return "allowed" if user.role == row.access.removeprefix("role:") else 403
+    if row.access == "owner":
+        same_clinic_staff = user.is_clinic_staff and user.clinic_id == world.client_a.clinic_id
+        return "allowed" if user == world.client_a or same_clinic_staff else 404
+    if row.access == "staff-manage":
+        if not user.is_clinic_staff:
+            return 403
+        return "allowed" if user.clinic_id == world.client_a.clinic_id else 404
+    raise AssertionError(f"unknown access class {row.access}")
+
+
+def test_api_create_person_twice_reports_conflict(world: World) -> None:
+    row = TABLE["api:create_person"]
+    assert _request("api:create_person", row, world.staff_a, world.client_a) == 201
+    assert _request("api:create_person", row, world.staff_a, world.client_a) == 409
+
+
+def test_django_admin_requires_is_staff_flag(world: World) -> None:
+    index = reverse("admin:index")
+    assert Client().get(index).status_code == 302
+    http = Client()
+    http.force_login(world.staff_a)  # clinic staff, but not a technical administrator
+    assert http.get(index).status_code == 302
+    world.staff_a.is_staff = True
+    world.staff_a.save()
+    assert http.get(index).status_code == 200
