@@ -39,5 +39,4 @@ class SessionTimeoutMiddleware:
                 request.session["session_expired"] = True
             else:
                 request.session[SEEN_AT] = now
-                request.session.set_expiry(idle_limit)
         return self.get_response(request)

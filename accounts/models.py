@@ -47,6 +47,10 @@ class UserManager(_UserManagerBase):
         user.save(using=self._db)
         return user
 
+    def get_by_natural_key(self, username: str | None) -> User:
+        # E-mail addresses are stored lower-case; log-ins match whatever case was typed.
+        return self.get(email=(username or "").strip().lower())
+
     def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:
         extra.update(is_staff=True, is_superuser=True, role=Role.STAFF)
         return self.create_user(email, password, **extra)

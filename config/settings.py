@@ -188,6 +188,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
+# Count "Asha@X.org" and "asha@x.org" as the same name, or case would dodge the limit.
+AXES_USERNAME_CALLABLE = "accounts.throttle.get_username"
 AXES_VERBOSE = False
 AXES_IPWARE_PROXY_COUNT = env_int("ALLIANCE_TRUSTED_PROXIES", 0, minimum=0, maximum=5)
 AXES_IPWARE_META_PRECEDENCE_ORDER = (
