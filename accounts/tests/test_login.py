@@ -99,7 +99,7 @@ def test_bad_login_form_input(db: None) -> None:
 
 
 def test_changing_case_does_not_dodge_the_limit(db: None) -> None:
-    victim = make_client(email="asha@example.org")
+    make_client(email="asha@example.org")
     for variant in [
         "ASHA@example.org",
         "Asha@Example.org",
