@@ -12,8 +12,3 @@ def _fast_password_hashing(settings: pytest.FixtureRequest) -> None:
         "django.contrib.auth.hashers.MD5PasswordHasher",
         "accounts.hashers.TunedArgon2PasswordHasher",
     ]
-
-
-@pytest.fixture(autouse=True)
-def _fresh_axes_state(settings: pytest.FixtureRequest) -> None:
-    settings.AXES_ENABLED = True  # type: ignore[attr-defined]

@@ -36,6 +36,21 @@ def _check_password(password: str, user: User) -> None:
 
 
 @transaction.atomic
+def do_create_clinic(actor: User | None, *, name: str, slug: str) -> Clinic:
+    """A new clinic (tenant). Only the system creates clinics for now (``alliance setup``)."""
+    name, slug = name.strip(), slug.strip().lower()
+    if not name or not slug:
+        raise InvalidInput("A clinic needs a name and a short name.", code="clinic_invalid")
+    if Clinic.objects.filter(slug=slug).exists():
+        raise Conflict(
+            f"A clinic with the short name {slug!r} already exists.", code="clinic_taken"
+        )
+    clinic = Clinic.objects.create(name=name, slug=slug)
+    record_event("clinics.clinic.created", actor=actor, obj=clinic)
+    return clinic
+
+
+@transaction.atomic
 def do_sign_up_client(
     *, clinic: Clinic, email: str, password: str, first_name: str, last_name: str = ""
 ) -> User:

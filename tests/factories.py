@@ -51,3 +51,7 @@ def make_therapist(**kwargs: Any) -> User:
 
 def make_staff(**kwargs: Any) -> User:
     return cast(User, UserFactory(role=Role.STAFF, **kwargs))
+
+
+def make_clinic(**kwargs: Any) -> Clinic:
+    return cast(Clinic, ClinicFactory(**kwargs))

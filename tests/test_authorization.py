@@ -23,7 +23,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import User
-from tests.factories import ClinicFactory, make_client, make_staff, make_therapist
+from tests.factories import make_client, make_clinic, make_staff, make_therapist
 
 
 @dataclass(frozen=True)
@@ -106,7 +106,7 @@ class World:
 
 @pytest.fixture
 def world(db: None) -> World:
-    clinic_a, clinic_b = ClinicFactory(), ClinicFactory()
+    clinic_a, clinic_b = make_clinic(), make_clinic()
     return World(
         client_a=make_client(clinic=clinic_a),
         client_a2=make_client(clinic=clinic_a),

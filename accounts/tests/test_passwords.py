@@ -47,7 +47,9 @@ def test_password_reset_by_email(db: None) -> None:
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert user.first_name not in message.body  # the mail carries a link, nothing personal
-    link = re.search(r"https?://[^/]+(/password/reset/\S+)", message.body).group(1)
+    found = re.search(r"https?://[^/]+(/password/reset/\S+)", str(message.body))
+    assert found is not None
+    link = found.group(1)
     form_page = http.get(link, follow=True)
     assert form_page.status_code == 200
     done = http.post(
@@ -96,10 +98,10 @@ def test_weak_new_password_refused_and_old_one_kept(db: None) -> None:
 def test_create_user_validation_rejects_bad_email(db: None, email) -> None:
     from accounts.actions import do_sign_up_client
     from core.errors import InvalidInput
-    from tests.factories import ClinicFactory
+    from tests.factories import make_clinic
 
     with pytest.raises(InvalidInput):
         do_sign_up_client(
-            clinic=ClinicFactory(), email=email, password="a fine passphrase", first_name="A"
+            clinic=make_clinic(), email=email, password="a fine passphrase", first_name="A"
         )
     assert not User.objects.exists()

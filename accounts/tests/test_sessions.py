@@ -41,7 +41,7 @@ def test_idle_timeout_by_role(db: None, make, home, idle_minutes) -> None:
         assert http.get(reverse(home)).status_code == 200
         clock.shift(dt.timedelta(minutes=idle_minutes + 1))
         response = http.get(reverse(home))
-        assert response.status_code == 302 and response.url.startswith(reverse("login"))
+        assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
     assert AuditEvent.objects.filter(action="accounts.session.expired", actor=user).exists()
 
 

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from accounts.models import ClientProfile, Role, User
 from audit.models import AuditEvent
-from tests.factories import ClinicFactory, make_client
+from tests.factories import make_client, make_clinic
 
 GOOD = {
     "first_name": "Asha",
@@ -19,7 +19,7 @@ GOOD = {
 
 @pytest.fixture
 def clinic(db: None):
-    return ClinicFactory()
+    return make_clinic()
 
 
 def test_sign_up_creates_client_and_lands_on_client_home(clinic) -> None:
