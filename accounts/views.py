@@ -24,6 +24,10 @@ from accounts.access import (
 )
 from accounts.forms import LoginForm, NewAccountForm, SignUpForm
 from accounts.models import Role, User
+from alerts.access import get_alerts_for_user
+from alerts.models import AlertState
+from care.access import get_current_episode_for_client, get_episodes_for_user
+from care.models import OPEN_STATES
 from core.errors import DomainError
 
 HOME_BY_ROLE = {
@@ -89,13 +93,23 @@ class LoginView(auth_views.LoginView):
 def client_home(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     require_role(user, Role.CLIENT)
-    return render(request, "accounts/client_home.html", {"person": user})
+    episode = get_current_episode_for_client(user)
+    return render(request, "accounts/client_home.html", {"person": user, "episode": episode})
 
 
 def therapist_home(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     require_role(user, Role.THERAPIST)
-    return render(request, "accounts/therapist_home.html", {"person": user})
+    caseload = get_episodes_for_user(user).filter(therapist=user, state__in=OPEN_STATES)
+    alerts = (
+        get_alerts_for_user(user).filter(state=AlertState.OPEN).select_related("episode__client")
+    )
+    context = {
+        "person": user,
+        "caseload": caseload.order_by("client__first_name"),
+        "alerts": alerts,
+    }
+    return render(request, "accounts/therapist_home.html", context)
 
 
 def staff_home(request: HttpRequest) -> HttpResponse:

@@ -14,6 +14,7 @@ from ninja.security import django_auth
 
 from accounts.api import router as accounts_router
 from core.errors import DomainError
+from measures.api import router as measures_router
 
 api = NinjaAPI(
     title="Alliance API",
@@ -23,6 +24,7 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("/", accounts_router)
+api.add_router("/", measures_router)
 
 
 @api.exception_handler(DomainError)

@@ -14,12 +14,13 @@ import sys
 def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     from config.env import ConfigurationError
+    from core.measures import InstrumentDefinitionError
 
     try:
         import django
 
         django.setup()
-    except ConfigurationError as exc:
+    except (ConfigurationError, InstrumentDefinitionError) as exc:
         sys.stderr.write(f"alliance: {exc}\n")
         raise SystemExit(2) from None
     from django.core.management import execute_from_command_line

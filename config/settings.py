@@ -74,6 +74,9 @@ INSTALLED_APPS = [
     "audit",
     "accounts",
     "directory",
+    "care",
+    "measures",
+    "alerts",
 ]
 
 MIDDLEWARE = [
@@ -148,6 +151,11 @@ def _database() -> dict[str, object]:
 
 DATABASES = {"default": _database()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+
+# Instruments ----------------------------------------------------------------------------------
+
+ALLIANCE_INSTRUMENTS_DIR = Path(env_str("ALLIANCE_INSTRUMENTS_DIR") or BASE_DIR / "instruments")
 
 
 # Accounts and passwords -----------------------------------------------------------------------

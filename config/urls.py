@@ -9,6 +9,8 @@ urlpatterns = [
     path("api/v1/", api_urls()),
     path("admin/", admin.site.urls),
     path("", include("accounts.urls")),
+    path("", include("measures.urls")),
+    path("", include("alerts.urls")),
 ]
 
 handler400 = "config.views.bad_request"

@@ -9,11 +9,18 @@ A new URL pattern without a row here fails `test_every_url_is_classified`. Class
 - ``staff-manage``  staff of the person's clinic (not themselves); other roles → 403,
                     staff of another clinic → 404;
 - ``django-admin``  the technical admin site: only accounts with ``is_staff``;
-- ``nothing``       answers 404 to everyone (framework placeholders).
+- ``nothing``       answers 404 to everyone (framework placeholders);
+- ``clinical``      the client or the treating therapist of the episode or response; anyone
+                    else (clinic staff included: they do not read answers) → 404;
+- ``explicit``      the row lists what each persona gets (``expect``); unlisted → 404.
+
+The world: clinic A with client_a (in an episode with therapist_a, with one check-in response
+and one open safety alert), client_a2, staff_a; clinic B with staff_b.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -23,6 +30,9 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import User
+from alerts.models import Alert
+from care.actions import do_start_episode
+from measures.actions import do_submit_response
 from tests.factories import make_client, make_clinic, make_staff, make_therapist
 
 
@@ -32,11 +42,16 @@ class Row:
     method: str = "GET"
     kwargs: dict[str, str] = field(default_factory=dict)
     body: dict[str, object] | None = None
+    expect: dict[str, str | int] = field(default_factory=dict)
 
 
-# ``{target}`` in kwargs is replaced by the id of the person the request is about, and
-# ``{actor}`` in a body by the id of the person making it.
+# Placeholders: ``{target}`` is the person the request is about (client_a), ``{episode}``,
+# ``{response}`` and ``{alert}`` are client_a's episode, check-in and safety alert, and
+# ``{actor}`` in a body is the id of the person making the request.
 TARGET = {"person_id": "{target}"}
+EPISODE = {"episode_id": "{episode}"}
+RESPONSE = {"response_id": "{response}"}
+CHECK_IN = {"checkin-bond": 3, "checkin-goals": 3, "checkin-collaboration": 2, "checkin-frame": 4}
 TABLE: dict[str, Row] = {
     "healthz": Row("public"),
     "landing": Row("public"),
@@ -69,6 +84,60 @@ TABLE: dict[str, Row] = {
         body={"role": "therapist", "email": "new.{actor}@example.org", "first_name": "New"},
     ),
     "api:set_active": Row("staff-manage", method="POST", kwargs=TARGET, body={"active": False}),
+    "client-check-in": Row("role:client"),
+    "client-progress": Row("role:client"),
+    "client-support": Row(
+        "explicit",
+        kwargs=RESPONSE,
+        expect={"client_a": "allowed", "therapist_a": 403, "staff_a": 403, "staff_b": 403},
+    ),
+    "therapist-client": Row("explicit", kwargs=EPISODE, expect={"therapist_a": "allowed"}),
+    "therapist-check-in": Row("explicit", kwargs=EPISODE, expect={"therapist_a": "allowed"}),
+    "alert-acknowledge": Row(
+        "explicit",
+        method="POST",
+        kwargs={"alert_id": "{alert}"},
+        expect={"therapist_a": "allowed", "staff_a": 403},
+    ),
+    "api:list_instruments": Row("login"),
+    "api:instrument_fhir": Row("login", kwargs={"instrument_id": "phq-9"}),
+    "api:list_responses": Row("login"),
+    "api:get_response": Row("clinical", kwargs=RESPONSE),
+    "api:response_fhir": Row("clinical", kwargs=RESPONSE),
+    "api:episode_fhir": Row("clinical", kwargs=EPISODE),
+    "api:submit_response": Row(
+        "explicit",
+        method="POST",
+        body={
+            "instrument": "alliance-checkin-client",
+            "episode_id": "{episode}",
+            "answers": CHECK_IN,
+            "submission_key": "key-{actor}-submit",
+        },
+        expect={"client_a": "allowed", "therapist_a": 403},
+    ),
+    "api:import_fhir_response": Row(
+        "explicit",
+        method="POST",
+        body={
+            "instrument": "phq-9",
+            "episode_id": "{episode}",
+            "submission_key": "key-{actor}-fhir",
+            "questionnaire_response": {"resourceType": "Patient"},
+        },
+        expect={"client_a": 400, "therapist_a": 400},
+    ),
+    "api:correct_response": Row(
+        "explicit",
+        method="POST",
+        kwargs=RESPONSE,
+        body={
+            "answers": CHECK_IN,
+            "reason": "tapped the wrong box",
+            "submission_key": "fix-key-{actor}",
+        },
+        expect={"client_a": "allowed", "therapist_a": 403},
+    ),
 }
 PREFIX_CLASSES = {"admin:": "django-admin"}
 
@@ -102,12 +171,16 @@ class World:
     staff_a2: User
     client_b: User
     staff_b: User
+    ids: dict[str, str] = field(default_factory=dict)
+
+    def name_of(self, user: User) -> str:
+        return next(name for name, value in vars(self).items() if value == user)
 
 
 @pytest.fixture
 def world(db: None) -> World:
     clinic_a, clinic_b = make_clinic(), make_clinic()
-    return World(
+    world = World(
         client_a=make_client(clinic=clinic_a),
         client_a2=make_client(clinic=clinic_a),
         therapist_a=make_therapist(clinic=clinic_a),
@@ -116,23 +189,60 @@ def world(db: None) -> World:
         client_b=make_client(clinic=clinic_b),
         staff_b=make_staff(clinic=clinic_b),
     )
+    episode = do_start_episode(
+        None, client=world.client_a, therapist=world.therapist_a, started_on=dt.date(2026, 9, 1)
+    )
+    phq9_with_risk = dict.fromkeys([f"phq9-{n}" for n in range(1, 10)], 1)
+    do_submit_response(
+        world.client_a,
+        instrument_id="phq-9",
+        answers=phq9_with_risk,
+        client=world.client_a,
+        episode=episode,
+        submission_key="world-phq9",
+    )
+    check_in = do_submit_response(
+        world.client_a,
+        instrument_id="alliance-checkin-client",
+        answers=CHECK_IN,
+        client=world.client_a,
+        episode=episode,
+        submission_key="world-checkin",
+    )
+    world.ids = {
+        "target": str(world.client_a.pk),
+        "episode": str(episode.pk),
+        "response": str(check_in.pk),
+        "alert": str(Alert.objects.get(episode=episode).pk),
+    }
+    return world
 
 
-def _request(name: str, row: Row, as_user: User | None, target: User) -> int:
+def _fill(value: object, world: World, actor: str) -> object:
+    if isinstance(value, dict):
+        return {k: _fill(v, world, actor) for k, v in value.items()}
+    if not isinstance(value, str):
+        return value
+    filled = value.replace("{actor}", actor)
+    for key, id_ in world.ids.items():
+        if filled == f"{{{key}}}":
+            return int(id_)  # a bare placeholder in a JSON body is an integer id
+        filled = filled.replace(f"{{{key}}}", id_)
+    return filled
+
+
+def _request(name: str, row: Row, as_user: User | None, world: World) -> int:
     http = Client()
     if as_user is not None:
         http.force_login(as_user)
-    kwargs = {k: v.replace("{target}", str(target.pk)) for k, v in row.kwargs.items()}
+    kwargs = {k: str(_fill(v, world, "")) for k, v in row.kwargs.items()}
     url = reverse(name, kwargs=kwargs)
-    actor = str(as_user.pk) if as_user else "anon"
-    body = {
-        k: v.replace("{actor}", actor) if isinstance(v, str) else v
-        for k, v in (row.body or {}).items()
-    }
+    body = _fill(row.body or {}, world, str(as_user.pk) if as_user else "anon")
     if row.method == "GET":
         return http.get(url).status_code
     if name.startswith("api:"):
         return http.post(url, json.dumps(body), content_type="application/json").status_code
+    assert isinstance(body, dict)
     return http.post(url, body).status_code
 
 
@@ -142,7 +252,7 @@ def _allowed(status: int) -> bool:
 
 @pytest.mark.parametrize(("name", "row"), sorted(TABLE.items()), ids=sorted(TABLE))
 def test_anonymous(name: str, row: Row, world: World) -> None:
-    status = _request(name, row, None, world.client_a)
+    status = _request(name, row, None, world)
     if row.access == "public":
         assert _allowed(status), status
     elif row.access == "nothing":
@@ -157,20 +267,24 @@ def test_anonymous(name: str, row: Row, world: World) -> None:
 def test_logged_in(name: str, row: Row, world: World) -> None:
     everyone = [world.client_a, world.client_a2, world.therapist_a, world.staff_a, world.staff_b]
     for user in everyone:
-        status = _request(name, row, user, world.client_a)
+        status = _request(name, row, user, world)
         expected = _expected(row, user, world)
         if expected == "allowed":
-            assert _allowed(status), (user.role, status)
+            assert _allowed(status), (world.name_of(user), status)
         else:
-            assert status == expected, (user.role, status)
+            assert status == expected, (world.name_of(user), status)
 
 
 def _expected(row: Row, user: User, world: World) -> str | int:
-    """What ``user`` should get when the request is about ``world.client_a``."""
+    """What ``user`` should get when the request is about client_a (and their episode)."""
     if row.access in {"public", "login"}:
         return "allowed"
     if row.access == "nothing":
         return 404
+    if row.access == "explicit":
+        return row.expect.get(world.name_of(user), 404)
+    if row.access == "clinical":
+        return "allowed" if user in (world.client_a, world.therapist_a) else 404
     if row.access.startswith("role:"):
         return "allowed" if user.role == row.access.removeprefix("role:") else 403
     if row.access == "owner":
@@ -185,8 +299,8 @@ def _expected(row: Row, user: User, world: World) -> str | int:
 
 def test_api_create_person_twice_reports_conflict(world: World) -> None:
     row = TABLE["api:create_person"]
-    assert _request("api:create_person", row, world.staff_a, world.client_a) == 201
-    assert _request("api:create_person", row, world.staff_a, world.client_a) == 409
+    assert _request("api:create_person", row, world.staff_a, world) == 201
+    assert _request("api:create_person", row, world.staff_a, world) == 409
 
 
 def test_django_admin_requires_is_staff_flag(world: World) -> None:

@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from alerts.models import Alert, AlertKind, AlertState, Priority
+from audit.trail import record_event
+from core.errors import PermissionDenied
+from core.measures import Instrument
+from measures.models import Response
+
+
+def raise_safety_alerts(response: Response, instrument: Instrument) -> list[Alert]:
+    """Open a safety alert for each critical flag the response set (inside its transaction).
+
+    Critical flags are declared in the instrument files: any answer above 0 on PHQ-9 item 9 or
+    CORE-10 item 6, whatever the total (clinical.md §2.1.1 and §2.3; reference/security.md §5.2).
+    """
+    if response.episode is None:
+        return []
+    alerts = []
+    for flag in instrument.flags:
+        if not (flag.critical and response.flags.get(flag.id)):
+            continue
+        rule = f"{instrument.id}:{flag.id}"
+        alert, created = Alert.objects.get_or_create(
+            cause=f"response:{response.pk}:{flag.id}",
+            defaults={
+                "kind": AlertKind.SAFETY,
+                "priority": Priority.HIGHEST,
+                "episode": response.episode,
+                "therapist": response.episode.therapist,
+                "rule": rule,
+                "response": response,
+                "created_at": response.created_at,
+            },
+        )
+        if created:
+            record_event("alerts.alert.raised", actor=None, obj=alert, data={"rule": rule})
+        alerts.append(alert)
+    return alerts
+
+
+@transaction.atomic
+def do_acknowledge_alert(actor: User, *, alert: Alert) -> Alert:
+    """The treating therapist confirms they have seen the alert and will follow it up."""
+    if actor.pk != alert.therapist_id:
+        raise PermissionDenied("Only the treating therapist can acknowledge this alert.")
+    if alert.state != AlertState.OPEN:
+        return alert
+    alert.state = AlertState.ACKNOWLEDGED
+    alert.acknowledged_at = timezone.now()
+    alert.acknowledged_by = actor
+    alert.save(update_fields=["state", "acknowledged_at", "acknowledged_by"])
+    record_event("alerts.alert.acknowledged", actor=actor, obj=alert)
+    return alert

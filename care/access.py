@@ -1,0 +1,63 @@
+"""Permission-checked lookups for episodes of care.
+
+A client sees their own episodes; a therapist the episodes they hold; clinic staff every episode
+in their clinic. Anything else is "not found".
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from accounts.models import User
+from care.models import OPEN_STATES, Episode
+from core.errors import NotFound
+
+
+def get_episodes_for_user(viewer: User) -> QuerySet[Episode]:
+    if not viewer.is_authenticated:
+        return Episode.objects.none()
+    visible = Q(client=viewer) | Q(therapist=viewer)
+    if viewer.is_clinic_staff and viewer.clinic_id is not None:
+        visible |= Q(clinic_id=viewer.clinic_id)
+    return Episode.objects.filter(visible).select_related("client", "therapist", "clinic")
+
+
+def get_episode_for_user(viewer: User, episode_id: int) -> Episode:
+    episode = get_episodes_for_user(viewer).filter(pk=episode_id).first()
+    if episode is None:
+        raise NotFound("No such episode.")
+    return episode
+
+
+def get_clinical_episode_for_user(viewer: User, episode_id: int) -> Episode:
+    """An episode whose clinical record the viewer is part of: its client or its therapist.
+
+    Clinic staff manage episodes but do not read or write individual answers.
+    """
+    episode = (
+        Episode.objects.filter(Q(client=viewer) | Q(therapist=viewer), pk=episode_id)
+        .select_related("client", "therapist", "clinic")
+        .first()
+    )
+    if episode is None:
+        raise NotFound("No such episode.")
+    return episode
+
+
+def get_treating_episode_for_user(viewer: User, episode_id: int) -> Episode:
+    """An episode the viewer treats: only its therapist (for clinical actions)."""
+    episode = (
+        Episode.objects.filter(pk=episode_id, therapist=viewer).select_related("client").first()
+    )
+    if episode is None:
+        raise NotFound("No such episode.")
+    return episode
+
+
+def get_current_episode_for_client(client: User) -> Episode | None:
+    """The client's open episode, if any (most recent first)."""
+    return (
+        Episode.objects.filter(client=client, state__in=OPEN_STATES)
+        .select_related("therapist", "clinic")
+        .first()
+    )

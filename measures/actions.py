@@ -1,0 +1,157 @@
+"""Submitting and correcting questionnaire responses: scored on the server, immutable, audited.
+
+A response that endorses a risk item opens its safety alert in the same transaction, so there is
+never a stored risk answer without its alert (reference/security.md §5.2, R20).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.models import User
+from alerts.actions import raise_safety_alerts
+from audit.trail import record_event
+from care.models import Episode
+from core.errors import InvalidInput, PermissionDenied
+from core.measures import Instrument, score_response
+from core.measures.definitions import AnswerKind
+from measures import registry
+from measures.models import RespondentRole, Response
+
+MAX_COMMENT = 2000
+
+
+def _check_respondent(
+    actor: User, instrument: Instrument, episode: Episode | None, client: User
+) -> RespondentRole:
+    role = RespondentRole(instrument.respondent.value)
+    if role == RespondentRole.CLIENT and actor.pk != client.pk:
+        raise PermissionDenied("Only the client answers this questionnaire.")
+    if role == RespondentRole.THERAPIST and (episode is None or episode.therapist_id != actor.pk):
+        raise PermissionDenied("Only the treating therapist answers this questionnaire.")
+    if episode is not None and episode.client_id != client.pk:
+        raise InvalidInput("The episode belongs to someone else.", code="episode_mismatch")
+    return role
+
+
+def _split_answers(
+    instrument: Instrument, answers: Mapping[str, object]
+) -> tuple[dict[str, int | None], str]:
+    text_items = {i.link_id for i in instrument.items if i.answer_set.kind is AnswerKind.TEXT}
+    comment = ""
+    scored: dict[str, int | None] = {}
+    for link_id, value in answers.items():
+        if link_id in text_items:
+            comment = str(value or "").strip()
+        elif value is None or (isinstance(value, int) and not isinstance(value, bool)):
+            scored[link_id] = value
+        else:
+            raise InvalidInput(
+                f"Answer to {link_id!r} must be a whole number.", code="not_a_number"
+            )
+    if len(comment) > MAX_COMMENT:
+        raise InvalidInput(f"Keep the comment under {MAX_COMMENT} characters.", code="comment_long")
+    return scored, comment
+
+
+@transaction.atomic
+def do_submit_response(
+    actor: User,
+    *,
+    instrument_id: str,
+    answers: Mapping[str, object],
+    client: User,
+    episode: Episode | None,
+    submission_key: str,
+    session_number: int | None = None,
+    administered_at: dt.datetime | None = None,
+    supersedes: Response | None = None,
+    correction_reason: str = "",
+) -> Response:
+    """Score and store one response; a repeated ``submission_key`` returns the first one."""
+    existing = Response.objects.filter(respondent=actor, submission_key=submission_key).first()
+    if existing is not None:
+        return existing
+    instrument = registry.get_instrument(instrument_id)
+    allowed, reason = registry.can_show_to_respondents(instrument)
+    if not allowed:
+        raise InvalidInput(reason, code="instrument_not_licensed")
+    role = _check_respondent(actor, instrument, episode, client)
+    scored, comment = _split_answers(instrument, answers)
+    score = score_response(instrument, scored)
+    now = timezone.now()
+    response = Response(
+        client=client,
+        episode=episode,
+        respondent=actor,
+        respondent_role=role,
+        instrument=instrument.id,
+        instrument_version=instrument.version,
+        session_number=session_number,
+        answers=scored,
+        comment=comment,
+        total=float(score.total),
+        band=score.band.code if score.band else "",
+        clinical=score.clinical,
+        critical=score.critical,
+        flags=dict(score.flags),
+        subscales={k: float(v) for k, v in score.subscales.items()},
+        missing=list(score.missing),
+        prorated=score.prorated,
+        administered_at=administered_at or now,
+        created_at=now,
+        submission_key=submission_key[:64],
+        supersedes=supersedes,
+        correction_reason=correction_reason[:200],
+    )
+    try:
+        with transaction.atomic():
+            response.save()
+    except IntegrityError:
+        # A concurrent double submission won the race: return the one that was stored.
+        return Response.objects.get(respondent=actor, submission_key=submission_key)
+    raise_safety_alerts(response, instrument)
+    action = "measures.response.corrected" if supersedes else "measures.response.submitted"
+    record_event(
+        action,
+        actor=actor,
+        obj=response,
+        data={"instrument": instrument.id, "critical": score.critical},
+    )
+    return response
+
+
+@transaction.atomic
+def do_correct_response(
+    actor: User,
+    *,
+    original: Response,
+    answers: Mapping[str, object],
+    reason: str,
+    submission_key: str,
+) -> Response:
+    """A correction: a new response superseding the old one, which stays visible in history."""
+    if original.respondent_id != actor.pk:
+        raise PermissionDenied("Only the person who answered can correct a response.")
+    if Response.objects.filter(supersedes=original).exists():
+        raise InvalidInput("This response was already corrected.", code="already_corrected")
+    if not reason.strip():
+        raise InvalidInput(
+            "Say briefly why the answers are being corrected.", code="reason_required"
+        )
+    return do_submit_response(
+        actor,
+        instrument_id=original.instrument,
+        answers=answers,
+        client=original.client,
+        episode=original.episode,
+        submission_key=submission_key,
+        session_number=original.session_number,
+        administered_at=original.administered_at,
+        supersedes=original,
+        correction_reason=reason.strip(),
+    )

@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+from django.utils import timezone
+
+from accounts.models import User
+from care.models import Episode
+
+
+class RespondentRole(models.TextChoices):
+    CLIENT = "client", "Client"
+    THERAPIST = "therapist", "Therapist"
+
+
+class Response(models.Model):
+    """One completed questionnaire, with the scores computed when it was submitted.
+
+    Immutable: a correction is a new response whose ``supersedes`` points at the old one. The
+    database refuses UPDATE on this table (migration 0002).
+    """
+
+    client = models.ForeignKey(User, on_delete=models.PROTECT, related_name="responses_about")
+    episode = models.ForeignKey(
+        Episode, null=True, blank=True, on_delete=models.PROTECT, related_name="responses"
+    )
+    respondent = models.ForeignKey(User, on_delete=models.PROTECT, related_name="responses_given")
+    respondent_role = models.CharField(max_length=10, choices=RespondentRole.choices)
+    instrument = models.CharField(max_length=40)
+    instrument_version = models.CharField(max_length=20)
+    session_number = models.PositiveSmallIntegerField(null=True, blank=True)
+    answers = models.JSONField(help_text="{link id: value or null}")
+    comment = models.TextField(blank=True, help_text="The free-text item, if the form has one.")
+    total = models.FloatField()
+    band = models.CharField(max_length=30, blank=True)
+    clinical = models.BooleanField(null=True)
+    critical = models.BooleanField(default=False, help_text="A risk item was endorsed.")
+    flags = models.JSONField(default=dict)
+    subscales = models.JSONField(default=dict)
+    missing = models.JSONField(default=list)
+    prorated = models.BooleanField(default=False)
+    administered_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now)
+    submission_key = models.CharField(
+        max_length=64,
+        help_text="From the form or the API: a double submission stores one response.",
+    )
+    supersedes = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by"
+    )
+    correction_reason = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["administered_at", "pk"]
+        indexes = [models.Index(fields=["client", "instrument", "administered_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["respondent", "submission_key"], name="measures_response_submitted_once"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(respondent_role__in=["client", "therapist"]),
+                name="measures_response_role_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.instrument} response {self.pk}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise ResponseImmutableError("Responses are immutable; submit a correction.")
+        super().save(*args, **kwargs)
+
+
+class ResponseImmutableError(Exception):
+    pass
+
+
+class WordingPack(models.Model):
+    """Licensed item wording a clinic imported for a scoring-key-only instrument."""
+
+    instrument = models.CharField(max_length=40, unique=True)
+    content = models.JSONField()
+    imported_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Wording pack for {self.instrument}"

@@ -1,0 +1,99 @@
+"""What is due, and how someone is doing: the numbers the check-in and results pages show."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import QuerySet
+
+from care.models import Episode
+from core.measures import Instrument, classify_instrument_change
+from measures import registry
+from measures.models import Response
+
+# Until the measurement schedule is configurable per clinic and episode, every session asks the
+# client for the Alliance Check-in, and for PHQ-9 and GAD-7 if not answered in the past 6 days
+# (NHS Talking Therapies collect both at every contact: clinical.md §3.3).
+CLIENT_EVERY_SESSION = ("alliance-checkin-client",)
+CLIENT_WEEKLY = ("phq-9", "gad-7")
+THERAPIST_EVERY_SESSION = ("alliance-checkin-therapist",)
+WEEKLY_GAP = dt.timedelta(days=6)
+
+
+def due_for_client(episode: Episode, now: dt.datetime) -> list[Instrument]:
+    recent = set(
+        Response.objects.filter(
+            episode=episode, respondent_role="client", administered_at__gt=now - WEEKLY_GAP
+        ).values_list("instrument", flat=True)
+    )
+    ids = [*CLIENT_EVERY_SESSION, *(i for i in CLIENT_WEEKLY if i not in recent)]
+    return [registry.get_instrument(i) for i in ids]
+
+
+def due_for_therapist(episode: Episode) -> list[Instrument]:
+    return [registry.get_instrument(i) for i in THERAPIST_EVERY_SESSION]
+
+
+def next_session_number(episode: Episode, role: str) -> int:
+    check_in = CLIENT_EVERY_SESSION[0] if role == "client" else THERAPIST_EVERY_SESSION[0]
+    done = Response.objects.filter(episode=episode, instrument=check_in, supersedes__isnull=True)
+    return done.count() + 1
+
+
+@dataclass
+class Point:
+    response: Response
+    change: float | None = None
+    category: str = ""
+
+
+@dataclass
+class Series:
+    instrument: Instrument
+    respondent_role: str
+    points: list[Point] = field(default_factory=list)
+    summary: str = ""
+
+    @property
+    def chart(self) -> dict[str, object]:
+        """Plain data for the chart script (static/js/charts.js)."""
+        cutoff = self.instrument.clinical_cutoff
+        return {
+            "title": f"{self.instrument.title} ({self.respondent_role})",
+            "labels": [p.response.administered_at.date().isoformat() for p in self.points],
+            "values": [p.response.total for p in self.points],
+            "min": self.instrument.total.minimum,
+            "max": self.instrument.total.maximum,
+            "cutoff": cutoff.value if cutoff else None,
+            "higher_is_better": self.instrument.total.direction.value == "higher_is_better",
+        }
+
+
+def build_series(responses: QuerySet[Response]) -> list[Series]:
+    """One series per instrument and respondent, oldest first, with change since the first."""
+    series: dict[tuple[str, str], Series] = {}
+    for response in responses.filter(superseded_by__isnull=True).order_by("administered_at", "pk"):
+        key = (response.instrument, response.respondent_role)
+        if key not in series:
+            series[key] = Series(registry.get_key(response.instrument), response.respondent_role)
+        series[key].points.append(Point(response))
+    for one in series.values():
+        _add_change(one)
+    return sorted(series.values(), key=lambda s: (s.respondent_role, s.instrument.id))
+
+
+def _add_change(series: Series) -> None:
+    first = series.points[0].response.total
+    for point in series.points:
+        point.change = point.response.total - first
+        if series.instrument.reliable_change is not None and point is not series.points[0]:
+            result = classify_instrument_change(series.instrument, first, point.response.total)
+            point.category = result.category.value.replace("_", " ")
+    last = series.points[-1]
+    series.summary = (
+        f"{len(series.points)} answers; latest {last.response.total:g}"
+        + (f" ({last.response.band.replace('_', ' ')})" if last.response.band else "")
+        + (f", {last.change:+g} since the first" if len(series.points) > 1 else "")
+        + (f" — {last.category}" if last.category else "")
+    )
