@@ -16,11 +16,12 @@ from accounts.models import User
 from alerts.actions import raise_safety_alerts
 from audit.trail import record_event
 from care.models import Episode
-from core.errors import InvalidInput, PermissionDenied
-from core.measures import Instrument, score_response
+from core.errors import InvalidInput, NotFound, PermissionDenied
+from core.measures import Instrument, InstrumentDefinitionError, score_response
 from core.measures.definitions import AnswerKind
+from core.measures.wording import apply_wording_pack
 from measures import registry
-from measures.models import RespondentRole, Response
+from measures.models import RespondentRole, Response, WordingPack
 
 MAX_COMMENT = 2000
 
@@ -155,3 +156,33 @@ def do_correct_response(
         supersedes=original,
         correction_reason=reason.strip(),
     )
+
+
+@transaction.atomic
+def do_import_wording_pack(
+    actor: User | None, *, pack: Mapping[str, object], source: str
+) -> tuple[Instrument, bool]:
+    """Store (or replace) a clinic's licensed wording after checking it against the key.
+
+    Returns the instrument with the wording applied, and whether an earlier pack was replaced.
+    Raises ``InstrumentDefinitionError`` naming ``source`` and the problem; nothing is stored.
+    """
+    instrument_id = pack.get("instrument")
+    if not isinstance(instrument_id, str):
+        raise InstrumentDefinitionError(f"{source}: instrument: expected an instrument id")
+    try:
+        key = registry.get_key(instrument_id)
+    except NotFound:
+        raise InstrumentDefinitionError(
+            f"{source}: instrument: unknown instrument {instrument_id!r}"
+        ) from None
+    if key.licence.wording_included:
+        raise InstrumentDefinitionError(
+            f"{source}: {key.id} ships with its own wording; it takes no wording pack"
+        )
+    instrument = apply_wording_pack(key, pack, source)
+    _, created = WordingPack.objects.update_or_create(
+        instrument=key.id, defaults={"content": dict(pack), "imported_at": timezone.now()}
+    )
+    record_event("measures.wording_pack.imported", actor=actor, data={"instrument": key.id})
+    return instrument, not created
