@@ -144,9 +144,9 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
     viewer = _user(request)
     person = get_person_for_user(viewer, person_id)
     can_manage = viewer.is_clinic_staff and person.pk != viewer.pk
-    return render(
-        request, "accounts/person_detail.html", {"person": person, "can_manage": can_manage}
-    )
+    episodes = get_episodes_for_user(viewer).filter(client=person) if can_manage else []
+    context = {"person": person, "can_manage": can_manage, "episodes": episodes}
+    return render(request, "accounts/person_detail.html", context)
 
 
 def person_new(request: HttpRequest) -> HttpResponse:

@@ -9,6 +9,7 @@ urlpatterns = [
     path("api/v1/", api_urls()),
     path("admin/", admin.site.urls),
     path("", include("accounts.urls")),
+    path("", include("care.urls")),
     path("", include("measures.urls")),
     path("", include("alerts.urls")),
 ]

@@ -84,6 +84,7 @@ TABLE: dict[str, Row] = {
         body={"role": "therapist", "email": "new.{actor}@example.org", "first_name": "New"},
     ),
     "api:set_active": Row("staff-manage", method="POST", kwargs=TARGET, body={"active": False}),
+    "episode-new": Row("staff-manage", kwargs=TARGET),
     "client-check-in": Row("role:client"),
     "client-progress": Row("role:client"),
     "client-support": Row(
