@@ -1,21 +1,30 @@
 """Load a generated demo clinic (core.demo) into the database.
 
-Idempotent: people are keyed by e-mail, so loading the same clinic twice adds nothing. Every
-person added is an audited account creation by the system (actor empty).
+Idempotent: people are keyed by e-mail and history by client, so loading the same clinic twice
+adds nothing. Every person added is an audited account creation by the system (actor empty);
+the session history is one audited bulk load.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import time
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from accounts.models import ClientProfile, Clinic, Role, User
+from alerts.models import Alert, AlertKind, AlertState, Priority
 from audit.trail import record_event
-from core.demo import DemoClient, DemoClinic, DemoTherapist
+from care.models import Episode, EpisodeState
+from core.demo import DemoClient, DemoClinic, DemoEpisode, DemoTherapist
+from core.demo.clinic import Slot
+from core.measures import score_response
 from directory.models import StandingSlot, TherapistProfile
+from measures import registry
+from measures.models import Response
 
 DEMO_PASSWORD = "try-alliance-demo"  # noqa: S105 - printed for everyone on purpose
 
@@ -137,3 +146,123 @@ def _add_client_profile(user: User, client: DemoClient, therapists: dict[str, Us
         ],
     )
     profile.excluded_therapists.set([therapists[key] for key in client.excluded_therapists])
+
+
+@transaction.atomic
+def do_load_demo_history(
+    demo: DemoClinic, episodes: Sequence[DemoEpisode], *, tz: ZoneInfo
+) -> dict[str, int]:
+    """Load generated episodes, responses and safety alerts; clients already in therapy are
+    skipped, so loading twice adds nothing. One audit event summarises the load."""
+    emails = {t.key: t.email for t in demo.therapists} | {c.key: c.email for c in demo.clients}
+    users = {u.email: u for u in User.objects.filter(email__in=emails.values())}
+    in_therapy = set(
+        Episode.objects.filter(client__in=users.values()).values_list("client_id", flat=True)
+    )
+    slots = {t.key: t.slots for t in demo.therapists}
+    counts = {"episodes": 0, "responses": 0, "alerts": 0}
+    for demo_episode in episodes:
+        client = users[emails[demo_episode.client_key]]
+        if client.pk in in_therapy:
+            continue
+        therapist = users[emails[demo_episode.therapist_key]]
+        episode = _create_episode(demo_episode, client, therapist)
+        responses = _create_responses(demo_episode, episode, slots[demo_episode.therapist_key], tz)
+        counts["episodes"] += 1
+        counts["responses"] += len(responses)
+        counts["alerts"] += _create_alerts(responses, demo_episode)
+    if counts["episodes"]:
+        record_event(
+            "demo.history.loaded", actor=None, data={f"n_{k}": v for k, v in counts.items()}
+        )
+    return counts
+
+
+def _create_episode(demo_episode: DemoEpisode, client: User, therapist: User) -> Episode:
+    held = [s.on for s in demo_episode.sessions]
+    ended = demo_episode.state == "ended"
+    assert client.clinic_id is not None
+    return Episode.objects.create(
+        clinic_id=client.clinic_id,
+        client=client,
+        therapist=therapist,
+        state=EpisodeState.ENDED if ended else EpisodeState.ACTIVE,
+        end_reason=demo_episode.end_reason,
+        started_on=demo_episode.started_on,
+        ended_on=max(held) if ended and held else None,
+    )
+
+
+def _session_time(on: date, slots: Sequence[Slot], tz: ZoneInfo) -> datetime:
+    starts = sorted(s.start for s in slots if s.weekday == on.weekday()) or ["18:00"]
+    return datetime.combine(on, time.fromisoformat(starts[0]), tzinfo=tz) + timedelta(minutes=50)
+
+
+def _create_responses(
+    demo_episode: DemoEpisode, episode: Episode, slots: Sequence[Slot], tz: ZoneInfo
+) -> list[Response]:
+    rows = []
+    for session in demo_episode.sessions:
+        at = _session_time(session.on, slots, tz)
+        for demo_response in session.responses:
+            instrument = registry.get_key(demo_response.instrument)
+            answers = dict(demo_response.answers)
+            score = score_response(instrument, answers)
+            respondent = (
+                episode.client if demo_response.respondent == "client" else episode.therapist
+            )
+            rows.append(
+                Response(
+                    client=episode.client,
+                    episode=episode,
+                    respondent=respondent,
+                    respondent_role=demo_response.respondent,
+                    instrument=instrument.id,
+                    instrument_version=instrument.version,
+                    session_number=session.number,
+                    answers=answers,
+                    comment=demo_response.comment,
+                    total=float(score.total),
+                    band=score.band.code if score.band else "",
+                    clinical=score.clinical,
+                    critical=score.critical,
+                    flags=dict(score.flags),
+                    subscales={k: float(v) for k, v in score.subscales.items()},
+                    missing=list(score.missing),
+                    prorated=score.prorated,
+                    administered_at=at,
+                    created_at=at,
+                    submission_key=f"demo:{episode.pk}:{session.number}:{instrument.id}",
+                )
+            )
+    return Response.objects.bulk_create(rows)
+
+
+def _create_alerts(responses: Sequence[Response], demo_episode: DemoEpisode) -> int:
+    """Safety alerts for the demo's risk answers: the latest open, earlier ones acknowledged."""
+    risky = [r for r in responses if r.critical]
+    alerts = []
+    for response in risky:
+        instrument = registry.get_key(response.instrument)
+        for flag in instrument.flags:
+            if flag.critical and response.flags.get(flag.id):
+                latest = response is risky[-1]
+                alerts.append(
+                    Alert(
+                        kind=AlertKind.SAFETY,
+                        priority=Priority.HIGHEST,
+                        state=AlertState.OPEN if latest else AlertState.ACKNOWLEDGED,
+                        episode=response.episode,
+                        therapist=response.episode.therapist,  # type: ignore[union-attr]
+                        rule=f"{instrument.id}:{flag.id}",
+                        cause=f"response:{response.pk}:{flag.id}",
+                        response=response,
+                        created_at=response.created_at,
+                        acknowledged_at=None
+                        if latest
+                        else response.created_at + timedelta(hours=20),
+                        acknowledged_by=None if latest else response.episode.therapist,  # type: ignore[union-attr]
+                    )
+                )
+    Alert.objects.bulk_create(alerts)
+    return len(alerts)

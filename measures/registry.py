@@ -57,8 +57,12 @@ def get_instrument(instrument_id: str) -> Instrument:
     return apply_wording_pack(instrument, pack.content, f"wording pack for {instrument_id}")
 
 
+def loaded_ids() -> list[str]:
+    return sorted(_instruments)
+
+
 def all_instruments() -> list[Instrument]:
-    return [get_instrument(key) for key in sorted(_instruments)]
+    return [get_instrument(key) for key in loaded_ids()]
 
 
 def can_show_to_respondents(instrument: Instrument) -> tuple[bool, str]:

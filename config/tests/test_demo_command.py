@@ -48,8 +48,12 @@ def emails(demo: DemoClinic) -> set[str]:
 
 def assert_logins_printed(output: str, demo: DemoClinic) -> None:
     assert DEMO_PASSWORD in output
-    for email in (demo.staff[0].email, demo.therapists[0].email, demo.clients[0].email):
-        assert email in output
+    printed = dict(line.split() for line in output.splitlines() if line.startswith("  "))
+    assert set(printed) == {"staff", "therapist", "client"}
+    assert printed["staff"] == demo.staff[0].email
+    for role, email in printed.items():
+        assert email in emails(demo)
+        assert User.objects.get(email=email).role == role
 
 
 @pytest.mark.django_db
@@ -80,7 +84,8 @@ def test_every_person_added_is_audited_and_the_chain_is_intact() -> None:
 
     report = verify_chain()
     assert report.ok, report.reason
-    assert report.n_checked == 1 + n_people(demo)  # the clinic, then each person
+    # The clinic, each person, then one event for the whole session history.
+    assert report.n_checked == 1 + n_people(demo) + 1
     created = AuditEvent.objects.filter(action="accounts.user.created")
     assert created.count() == n_people(demo)
     assert set(created.values_list("actor", flat=True)) == {None}

@@ -23,3 +23,25 @@ __all__ = [
     "TimeWindow",
     "generate_clinic",
 ]
+
+from core.demo.history import (
+    DemoEpisode,
+    DemoResponse,
+    DemoSession,
+    EndReason,
+    EpisodeState,
+    HistorySettings,
+    SessionStatus,
+    generate_history,
+)
+
+__all__ += [
+    "DemoEpisode",
+    "DemoResponse",
+    "DemoSession",
+    "EndReason",
+    "EpisodeState",
+    "HistorySettings",
+    "SessionStatus",
+    "generate_history",
+]

@@ -1,12 +1,23 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils import timezone
 
-from config.demo_loader import DEMO_PASSWORD, do_load_demo_clinic
-from core.demo import DemoSettings, generate_clinic
+from config.demo_loader import DEMO_PASSWORD, do_load_demo_clinic, do_load_demo_history
+from core.demo import (
+    DemoClinic,
+    DemoEpisode,
+    DemoSettings,
+    HistorySettings,
+    generate_clinic,
+    generate_history,
+)
+from measures import registry
 
 
 class Command(BaseCommand):
@@ -19,9 +30,25 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
-        clinic = generate_clinic(DemoSettings(seed=options["seed"]))
+        settings = DemoSettings(seed=options["seed"])
+        clinic = generate_clinic(settings)
         summary = do_load_demo_clinic(clinic)
         self.stdout.write(summary.describe())
+        instruments = {i: registry.get_key(i) for i in registry.loaded_ids()}
+        tz = ZoneInfo(settings.time_zone)
+        history = generate_history(
+            clinic,
+            instruments,
+            timezone.now().astimezone(tz).date(),
+            HistorySettings(seed=options["seed"]),
+        )
+        counts = do_load_demo_history(clinic, history, tz=tz)
+        summary.sample_logins = sample_logins(clinic, history)
+        if counts["episodes"]:
+            self.stdout.write(
+                f"Session history: {counts['episodes']} episodes, {counts['responses']} "
+                f"questionnaire answers, {counts['alerts']} safety alerts."
+            )
         self.stdout.write("")
         self.stdout.write(f"Demo log-ins (password for all: {DEMO_PASSWORD})")
         for role, email in summary.sample_logins:
@@ -30,3 +57,14 @@ class Command(BaseCommand):
         if not options["no_serve"]:
             serve_options = {"port": options["port"]} if options["port"] else {}
             call_command("serve", **serve_options)
+
+
+def sample_logins(clinic: DemoClinic, history: Sequence[DemoEpisode]) -> list[tuple[str, str]]:
+    """A staff member, and a client in active therapy with their therapist: the richest tour."""
+    emails = {t.key: t.email for t in clinic.therapists} | {c.key: c.email for c in clinic.clients}
+    active = next(e for e in history if e.state == "active" and len(e.sessions) >= 6)
+    return [
+        ("staff", clinic.staff[0].email),
+        ("therapist", emails[active.therapist_key]),
+        ("client", emails[active.client_key]),
+    ]
