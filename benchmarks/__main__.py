@@ -94,6 +94,83 @@ def bench_demo() -> None:
     )
 
 
+def bench_scoring(n: int = 20_000) -> None:
+    import itertools
+
+    from core.measures import score_response
+    from measures import registry
+
+    instrument = registry.get_key("phq-9")
+    ids = [item.link_id for item in instrument.scored_items]
+    vectors = [
+        dict(zip(ids, v, strict=True))
+        for v in itertools.islice(itertools.product(range(4), repeat=9), n)
+    ]
+    start = time.perf_counter()
+    for answers in vectors:
+        score_response(instrument, answers)
+    elapsed = time.perf_counter() - start
+    print(
+        f"scoring: PHQ-9 {n / elapsed:,.0f} responses/s ({elapsed / n * 1e6:.0f} µs each, exact "
+        f"fractions)"
+    )
+
+
+def bench_check_in(n: int = 200) -> None:
+    import datetime as dt
+
+    from care.actions import do_start_episode
+    from measures.actions import do_submit_response
+    from tests.factories import make_client, make_clinic, make_therapist
+
+    clinic = make_clinic()
+    client, therapist = make_client(clinic=clinic), make_therapist(clinic=clinic)
+    episode = do_start_episode(
+        None, client=client, therapist=therapist, started_on=dt.date(2026, 1, 1)
+    )
+    answers = {f"phq9-{k}": 1 for k in range(1, 10)}
+    times = []
+    for index in range(n):
+        start = time.perf_counter()
+        do_submit_response(
+            client,
+            instrument_id="phq-9",
+            answers=answers,
+            client=client,
+            episode=episode,
+            submission_key=f"bench-{index}",
+        )
+        times.append(time.perf_counter() - start)
+    times.sort()
+    print(
+        f"check-in submit (PHQ-9 with item 9 > 0: response + safety alert + 2 audit events): "
+        f"median {statistics.median(times) * 1000:.1f} ms, p95 {times[int(n * 0.95)] * 1000:.1f} ms"
+    )
+
+
+def bench_demo_history() -> None:
+    from zoneinfo import ZoneInfo
+
+    from config.demo_loader import do_load_demo_history
+    from core.demo import DemoSettings, generate_clinic, generate_history
+    from measures import registry
+
+    clinic = generate_clinic(DemoSettings())
+    instruments = {i: registry.get_key(i) for i in registry.loaded_ids()}
+    import datetime as dt
+
+    start = time.perf_counter()
+    history = generate_history(clinic, instruments, dt.date(2026, 11, 27))
+    generated = time.perf_counter() - start
+    start = time.perf_counter()
+    counts = do_load_demo_history(clinic, history, tz=ZoneInfo("Asia/Kolkata"))
+    loaded = time.perf_counter() - start
+    print(
+        f"demo history: generated in {generated * 1000:.0f} ms, loaded {counts['responses']:,} "
+        f"responses and {counts['alerts']} alerts in {loaded * 1000:.0f} ms"
+    )
+
+
 def main() -> None:
     print(
         f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
@@ -103,6 +180,9 @@ def main() -> None:
     bench_argon2()
     bench_audit()
     bench_demo()
+    bench_demo_history()
+    bench_scoring()
+    bench_check_in()
 
 
 if __name__ == "__main__":

@@ -12,4 +12,5 @@ urlpatterns = [
         views.therapist_check_in,
         name="therapist-check-in",
     ),
+    path("instruments/", views.instruments_page, name="instruments"),
 ]

@@ -14,7 +14,7 @@ from audit.trail import record_event
 from care.access import get_current_episode_for_client, get_treating_episode_for_user
 from care.models import Episode
 from core.errors import DomainError
-from measures import progress
+from measures import progress, registry
 from measures.access import get_response_for_user, get_responses_for_user
 from measures.actions import do_submit_response
 from measures.forms import MeasuresForm
@@ -129,3 +129,14 @@ def therapist_check_in(request: HttpRequest, episode_id: int) -> HttpResponse:
         {"episode": episode, "form": form},
         status=status,
     )
+
+
+def instruments_page(request: HttpRequest) -> HttpResponse:
+    """Every instrument with its licence, and why any cannot be shown to clients yet."""
+    user = _user(request)
+    require_role(user, Role.THERAPIST, Role.STAFF)
+    rows = []
+    for instrument in registry.all_instruments():
+        allowed, reason = registry.can_show_to_respondents(instrument)
+        rows.append({"instrument": instrument, "allowed": allowed, "reason": reason})
+    return render(request, "measures/instruments.html", {"rows": rows})

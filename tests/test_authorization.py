@@ -86,6 +86,16 @@ TABLE: dict[str, Row] = {
     "api:set_active": Row("staff-manage", method="POST", kwargs=TARGET, body={"active": False}),
     "episode-new": Row("staff-manage", kwargs=TARGET),
     "client-check-in": Row("role:client"),
+    "instruments": Row(
+        "explicit",
+        expect={
+            "therapist_a": "allowed",
+            "staff_a": "allowed",
+            "staff_b": "allowed",
+            "client_a": 403,
+            "client_a2": 403,
+        },
+    ),
     "client-progress": Row("role:client"),
     "client-support": Row(
         "explicit",
