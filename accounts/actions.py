@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 
+from accounts.mail import send_set_password_link
 from accounts.models import ClientProfile, Clinic, Role, User
 from audit.trail import record_event
 from core.errors import Conflict, InvalidInput, PermissionDenied
@@ -85,8 +86,8 @@ def do_create_account(
 ) -> User:
     """Staff (or the system, with ``actor=None``) create an account in their clinic.
 
-    Without a password the account gets an unusable one; the person sets their own through
-    the password-reset link.
+    Without a password the account gets an unusable one, and once the transaction commits the
+    person is e-mailed a link to choose their own.
     """
     if actor is not None and (not actor.is_clinic_staff or actor.clinic_id != clinic.pk):
         raise PermissionDenied("Only staff of this clinic can add people to it.")
@@ -110,6 +111,8 @@ def do_create_account(
     if role == Role.CLIENT:
         ClientProfile.objects.create(user=user)
     record_event("accounts.user.created", actor=actor, obj=user, data={"role": role.value})
+    if not password:
+        transaction.on_commit(lambda: send_set_password_link(user))
     return user
 
 

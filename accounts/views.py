@@ -4,14 +4,9 @@ from django.contrib import messages
 from django.contrib.auth import login, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.contrib.auth.tokens import default_token_generator
-from django.core.mail import send_mail
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse, reverse_lazy
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 from django.views.decorators.http import require_POST
 
 from accounts import actions
@@ -167,7 +162,6 @@ def person_new(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             form.add_error("email" if exc.code.startswith("email") else None, exc.detail)
         else:
-            _send_set_password_mail(request, person)
             messages.success(
                 request,
                 f"Account created. {person.first_name} was sent a link to choose a password.",
@@ -175,19 +169,6 @@ def person_new(request: HttpRequest) -> HttpResponse:
             return redirect("person-detail", person_id=person.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "accounts/person_new.html", {"form": form}, status=status)
-
-
-def _send_set_password_mail(request: HttpRequest, person: User) -> None:
-    # PasswordResetForm skips accounts without a usable password, which new accounts are.
-    context = {
-        "protocol": "https" if request.is_secure() else "http",
-        "domain": request.get_host(),
-        "uid": urlsafe_base64_encode(force_bytes(person.pk)),
-        "token": default_token_generator.make_token(person),
-    }
-    subject = render_to_string("accounts/email/set_password_subject.txt").strip()
-    body = render_to_string("accounts/email/set_password.txt", context)
-    send_mail(subject, body, None, [person.email])
 
 
 @require_POST

@@ -37,7 +37,8 @@ def raise_safety_alerts(response: Response, instrument: Instrument) -> list[Aler
             },
         )
         if created:
-            record_event("alerts.alert.raised", actor=None, obj=alert, data={"rule": rule})
+            # No rule in the payload: "a safety alert about this client" is all the trail says.
+            record_event("alerts.alert.raised", actor=None, obj=alert)
         alerts.append(alert)
     return alerts
 

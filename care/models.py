@@ -49,6 +49,12 @@ class Episode(models.Model):
                 condition=~models.Q(client=models.F("therapist")),
                 name="care_episode_client_is_not_therapist",
             ),
+            # A client works with one therapist at a time: measures and alerts go to that one.
+            models.UniqueConstraint(
+                fields=["client"],
+                condition=models.Q(state__in=["trial", "active", "paused"]),
+                name="care_one_open_episode_per_client",
+            ),
         ]
 
     def __str__(self) -> str:

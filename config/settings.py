@@ -214,6 +214,12 @@ SESSION_IDLE_SECONDS = {"client": 30 * 60, "therapist": 15 * 60, "staff": 15 * 6
 SESSION_ABSOLUTE_SECONDS = 12 * 60 * 60
 
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# Where people reach this installation: links in e-mails sent outside a request start here.
+ALLIANCE_BASE_URL = env_str("ALLIANCE_BASE_URL") or (
+    f"https://{ALLOWED_HOSTS[0]}" if PRODUCTION else "http://127.0.0.1:8000"
+)
+if PRODUCTION and not ALLIANCE_BASE_URL.startswith("https://"):
+    raise ConfigurationError("ALLIANCE_BASE_URL must be an https:// address in production.")
 DEFAULT_FROM_EMAIL = env_str("ALLIANCE_FROM_EMAIL", "Alliance <no-reply@localhost>")
 
 

@@ -16,7 +16,7 @@ from accounts.models import User
 from alerts.actions import raise_safety_alerts
 from audit.trail import record_event
 from care.models import Episode
-from core.errors import InvalidInput, NotFound, PermissionDenied
+from core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from core.measures import Instrument, InstrumentDefinitionError, score_response
 from core.measures.definitions import AnswerKind
 from core.measures.wording import apply_wording_pack
@@ -82,6 +82,8 @@ def do_submit_response(
     if not allowed:
         raise InvalidInput(reason, code="instrument_not_licensed")
     role = _check_respondent(actor, instrument, episode, client)
+    if episode is not None and not episode.is_open and supersedes is None:
+        raise Conflict("This episode has ended; it takes no new answers.", code="episode_closed")
     scored, comment = _split_answers(instrument, answers)
     score = score_response(instrument, scored)
     now = timezone.now()
@@ -117,12 +119,8 @@ def do_submit_response(
         return Response.objects.get(respondent=actor, submission_key=submission_key)
     raise_safety_alerts(response, instrument)
     action = "measures.response.corrected" if supersedes else "measures.response.submitted"
-    record_event(
-        action,
-        actor=actor,
-        obj=response,
-        data={"instrument": instrument.id, "critical": score.critical},
-    )
+    # The trail says which questionnaire was answered, never how: no scores, no risk flags.
+    record_event(action, actor=actor, obj=response, data={"instrument": instrument.id})
     return response
 
 
@@ -186,3 +184,54 @@ def do_import_wording_pack(
     )
     record_event("measures.wording_pack.imported", actor=actor, data={"instrument": key.id})
     return instrument, not created
+
+
+@transaction.atomic
+def do_submit_check_in(
+    actor: User,
+    *,
+    episode: Episode,
+    answers_by_instrument: Mapping[str, Mapping[str, object]],
+    submission_key: str,
+) -> list[Response]:
+    """A check-in page: several questionnaires stored together or not at all.
+
+    Answers given on the same local day belong to the same session number.
+    """
+    role = RespondentRole.CLIENT if actor.pk == episode.client_id else RespondentRole.THERAPIST
+    session = compute_session_number(episode, role, timezone.localdate())
+    return [
+        do_submit_response(
+            actor,
+            instrument_id=instrument_id,
+            answers=answers,
+            client=episode.client,
+            episode=episode,
+            submission_key=f"{submission_key}:{instrument_id}"[:64],
+            session_number=session,
+        )
+        for instrument_id, answers in answers_by_instrument.items()
+    ]
+
+
+def compute_session_number(episode: Episode, role: RespondentRole, today: dt.date) -> int:
+    """Answers on the same local day share a session number; a new day is the next session."""
+    numbered = Response.objects.filter(
+        episode=episode, respondent_role=role, session_number__isnull=False
+    )
+    latest = numbered.order_by("-administered_at").first()
+    if latest is None:
+        return 1
+    if timezone.localdate(latest.administered_at) == today:
+        return latest.session_number or 1
+    highest = numbered.order_by("-session_number").values_list("session_number", flat=True)[0]
+    return (highest or 0) + 1
+
+
+@transaction.atomic
+def do_record_crisis_screen(actor: User, *, response: Response, acknowledged: bool) -> None:
+    """The crisis resources were shown to (or acknowledged by) the client: both are audited."""
+    if response.client_id != actor.pk or not response.critical:
+        raise PermissionDenied("This screen belongs to the client who gave a risk answer.")
+    action = "acknowledged" if acknowledged else "shown"
+    record_event(f"measures.crisis_resources.{action}", actor=actor, obj=response)

@@ -35,12 +35,6 @@ def due_for_therapist(episode: Episode) -> list[Instrument]:
     return [registry.get_instrument(i) for i in THERAPIST_EVERY_SESSION]
 
 
-def next_session_number(episode: Episode, role: str) -> int:
-    check_in = CLIENT_EVERY_SESSION[0] if role == "client" else THERAPIST_EVERY_SESSION[0]
-    done = Response.objects.filter(episode=episode, instrument=check_in, supersedes__isnull=True)
-    return done.count() + 1
-
-
 @dataclass
 class Point:
     response: Response

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -10,15 +9,14 @@ from accounts.access import require_role
 from accounts.models import Role, User
 from alerts.access import get_alerts_for_user
 from alerts.models import AlertState
-from audit.trail import record_event
 from care.access import get_current_episode_for_client, get_treating_episode_for_user
 from care.models import Episode
-from core.errors import DomainError
+from core.errors import DomainError, NotFound
 from measures import progress, registry
 from measures.access import get_response_for_user, get_responses_for_user
-from measures.actions import do_submit_response
+from measures.actions import do_record_crisis_screen, do_submit_check_in
 from measures.forms import MeasuresForm
-from measures.models import Response
+from measures.models import RespondentRole, Response
 
 
 def _user(request: HttpRequest) -> User:
@@ -27,25 +25,14 @@ def _user(request: HttpRequest) -> User:
     return user
 
 
-def _submit_all(
-    actor: User, form: MeasuresForm, *, client: User, episode: Episode, role: str
-) -> list[Response]:
-    """All forms on the page are stored together or not at all."""
-    key = form.cleaned_data["submission_key"]
-    session = progress.next_session_number(episode, role)
-    with transaction.atomic():
-        return [
-            do_submit_response(
-                actor,
-                instrument_id=instrument.id,
-                answers=form.answers_for(instrument),
-                client=client,
-                episode=episode,
-                submission_key=f"{key}:{instrument.id}"[:64],
-                session_number=session,
-            )
-            for instrument in form.instruments
-        ]
+def _submit(actor: User, form: MeasuresForm, episode: Episode) -> list[Response]:
+    answers = {instrument.id: form.answers_for(instrument) for instrument in form.instruments}
+    return do_submit_check_in(
+        actor,
+        episode=episode,
+        answers_by_instrument=answers,
+        submission_key=form.cleaned_data["submission_key"],
+    )
 
 
 def client_check_in(request: HttpRequest) -> HttpResponse:
@@ -59,7 +46,7 @@ def client_check_in(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            responses = _submit_all(user, form, client=user, episode=episode, role="client")
+            responses = _submit(user, form, episode)
         except DomainError as exc:
             form.add_error(None, exc.detail)
         else:
@@ -81,10 +68,11 @@ def client_support(request: HttpRequest, response_id: int) -> HttpResponse:
     user = _user(request)
     require_role(user, Role.CLIENT)
     response = get_response_for_user(user, response_id)
+    if not response.critical:
+        raise NotFound("No such page.")
+    do_record_crisis_screen(user, response=response, acknowledged=request.method == "POST")
     if request.method == "POST":
-        record_event("measures.crisis_resources.acknowledged", actor=user, obj=response)
         return redirect("client-progress")
-    record_event("measures.crisis_resources.shown", actor=user, obj=response)
     clinic = user.clinic
     return render(request, "measures/support.html", {"response": response, "clinic": clinic})
 
@@ -105,7 +93,9 @@ def therapist_client(request: HttpRequest, episode_id: int) -> HttpResponse:
         "episode": episode,
         "series": progress.build_series(responses),
         "alerts": alerts,
-        "comments": responses.exclude(comment="").order_by("-administered_at")[:10],
+        "comments": responses.filter(respondent_role=RespondentRole.CLIENT)
+        .exclude(comment="")
+        .order_by("-administered_at")[:10],
     }
     return render(request, "measures/therapist_client.html", context)
 
@@ -113,10 +103,13 @@ def therapist_client(request: HttpRequest, episode_id: int) -> HttpResponse:
 def therapist_check_in(request: HttpRequest, episode_id: int) -> HttpResponse:
     user = _user(request)
     episode = get_treating_episode_for_user(user, episode_id)
+    if not episode.is_open:
+        messages.info(request, "This episode has ended; it takes no new check-ins.")
+        return redirect("therapist-client", episode_id=episode.pk)
     form = MeasuresForm(request.POST or None, instruments=progress.due_for_therapist(episode))
     if request.method == "POST" and form.is_valid():
         try:
-            _submit_all(user, form, client=episode.client, episode=episode, role="therapist")
+            _submit(user, form, episode)
         except DomainError as exc:
             form.add_error(None, exc.detail)
         else:

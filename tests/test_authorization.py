@@ -4,18 +4,19 @@ A new URL pattern without a row here fails `test_every_url_is_classified`. Class
 
 - ``public``        anyone, logged in or not;
 - ``login``         any logged-in user; anonymous → log-in page (pages) or 401 (API);
-- ``role:<role>``   one role only; other roles → 403;
+- ``role:<roles>``  only these roles (comma-separated); other roles → 403;
 - ``owner``         the person themselves or staff of their clinic; anyone else → 404;
 - ``staff-manage``  staff of the person's clinic (not themselves); other roles → 403,
                     staff of another clinic → 404;
 - ``django-admin``  the technical admin site: only accounts with ``is_staff``;
 - ``nothing``       answers 404 to everyone (framework placeholders);
 - ``clinical``      the client or the treating therapist of the episode or response; anyone
-                    else (clinic staff included: they do not read answers) → 404;
+                    else (a colleague therapist, clinic staff: they do not read answers) → 404;
 - ``explicit``      the row lists what each persona gets (``expect``); unlisted → 404.
 
-The world: clinic A with client_a (in an episode with therapist_a, with one check-in response
-and one open safety alert), client_a2, staff_a; clinic B with staff_b.
+The world: clinic A with client_a (in an episode with therapist_a, with a check-in, a PHQ-9 with
+a risk answer and its open safety alert), client_a2, therapist_a2 (a colleague), staff_a; clinic
+B with client_b and staff_b.
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ class Row:
 TARGET = {"person_id": "{target}"}
 EPISODE = {"episode_id": "{episode}"}
 RESPONSE = {"response_id": "{response}"}
+RISK_RESPONSE = {"response_id": "{risk_response}"}
 CHECK_IN = {"checkin-bond": 3, "checkin-goals": 3, "checkin-collaboration": 2, "checkin-frame": 4}
 TABLE: dict[str, Row] = {
     "healthz": Row("public"),
@@ -86,21 +88,18 @@ TABLE: dict[str, Row] = {
     "api:set_active": Row("staff-manage", method="POST", kwargs=TARGET, body={"active": False}),
     "episode-new": Row("staff-manage", kwargs=TARGET),
     "client-check-in": Row("role:client"),
-    "instruments": Row(
-        "explicit",
-        expect={
-            "therapist_a": "allowed",
-            "staff_a": "allowed",
-            "staff_b": "allowed",
-            "client_a": 403,
-            "client_a2": 403,
-        },
-    ),
+    "instruments": Row("role:therapist,staff"),
     "client-progress": Row("role:client"),
     "client-support": Row(
         "explicit",
-        kwargs=RESPONSE,
-        expect={"client_a": "allowed", "therapist_a": 403, "staff_a": 403, "staff_b": 403},
+        kwargs=RISK_RESPONSE,
+        expect={
+            "client_a": "allowed",
+            "therapist_a": 403,
+            "therapist_a2": 403,
+            "staff_a": 403,
+            "staff_b": 403,
+        },
     ),
     "therapist-client": Row("explicit", kwargs=EPISODE, expect={"therapist_a": "allowed"}),
     "therapist-check-in": Row("explicit", kwargs=EPISODE, expect={"therapist_a": "allowed"}),
@@ -178,6 +177,7 @@ class World:
     client_a: User
     client_a2: User
     therapist_a: User
+    therapist_a2: User
     staff_a: User
     staff_a2: User
     client_b: User
@@ -195,6 +195,7 @@ def world(db: None) -> World:
         client_a=make_client(clinic=clinic_a),
         client_a2=make_client(clinic=clinic_a),
         therapist_a=make_therapist(clinic=clinic_a),
+        therapist_a2=make_therapist(clinic=clinic_a),
         staff_a=make_staff(clinic=clinic_a),
         staff_a2=make_staff(clinic=clinic_a),
         client_b=make_client(clinic=clinic_b),
@@ -204,7 +205,7 @@ def world(db: None) -> World:
         None, client=world.client_a, therapist=world.therapist_a, started_on=dt.date(2026, 9, 1)
     )
     phq9_with_risk = dict.fromkeys([f"phq9-{n}" for n in range(1, 10)], 1)
-    do_submit_response(
+    risk_response = do_submit_response(
         world.client_a,
         instrument_id="phq-9",
         answers=phq9_with_risk,
@@ -224,6 +225,7 @@ def world(db: None) -> World:
         "target": str(world.client_a.pk),
         "episode": str(episode.pk),
         "response": str(check_in.pk),
+        "risk_response": str(risk_response.pk),
         "alert": str(Alert.objects.get(episode=episode).pk),
     }
     return world
@@ -276,7 +278,15 @@ def test_anonymous(name: str, row: Row, world: World) -> None:
 
 @pytest.mark.parametrize(("name", "row"), sorted(TABLE.items()), ids=sorted(TABLE))
 def test_logged_in(name: str, row: Row, world: World) -> None:
-    everyone = [world.client_a, world.client_a2, world.therapist_a, world.staff_a, world.staff_b]
+    everyone = [
+        world.client_a,
+        world.client_a2,
+        world.client_b,
+        world.therapist_a,
+        world.therapist_a2,  # a colleague who does not treat client_a
+        world.staff_a,
+        world.staff_b,
+    ]
     for user in everyone:
         status = _request(name, row, user, world)
         expected = _expected(row, user, world)
@@ -297,7 +307,7 @@ def _expected(row: Row, user: User, world: World) -> str | int:
     if row.access == "clinical":
         return "allowed" if user in (world.client_a, world.therapist_a) else 404
     if row.access.startswith("role:"):
-        return "allowed" if user.role == row.access.removeprefix("role:") else 403
+        return "allowed" if user.role in row.access.removeprefix("role:").split(",") else 403
     if row.access == "owner":
         same_clinic_staff = user.is_clinic_staff and user.clinic_id == world.client_a.clinic_id
         return "allowed" if user == world.client_a or same_clinic_staff else 404

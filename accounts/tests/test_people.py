@@ -17,17 +17,20 @@ def _as(user) -> Client:
     return http
 
 
-def test_staff_add_a_therapist_who_gets_a_set_password_link(db: None) -> None:
+def test_staff_add_a_therapist_who_gets_a_set_password_link(
+    db: None, django_capture_on_commit_callbacks
+) -> None:
     staff = make_staff()
-    response = _as(staff).post(
-        reverse("person-new"),
-        {
-            "role": "therapist",
-            "first_name": "Meera",
-            "last_name": "Iyer",
-            "email": "meera@example.org",
-        },
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _as(staff).post(
+            reverse("person-new"),
+            {
+                "role": "therapist",
+                "first_name": "Meera",
+                "last_name": "Iyer",
+                "email": "meera@example.org",
+            },
+        )
     person = User.objects.get(email="meera@example.org")
     assert response.status_code == 302 and response["Location"] == reverse(
         "person-detail", args=[person.pk]
@@ -109,6 +112,22 @@ def test_person_page_shows_therapist_profile_and_slots(db: None) -> None:
     therapist = make_therapist()
     body = _as(therapist).get(reverse("person-detail", args=[therapist.pk])).content.decode()
     assert "Counsellor" in body and "Thursday 18:00" in body
+
+
+def test_api_created_account_gets_its_link_too(
+    db: None, django_capture_on_commit_callbacks
+) -> None:
+    staff = make_staff()
+    with django_capture_on_commit_callbacks(execute=True):
+        created = _as(staff).post(
+            "/api/v1/clinic/people",
+            {"role": "therapist", "email": "new.one@example.org", "first_name": "New"},
+            content_type="application/json",
+        )
+    assert created.status_code == 201
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["new.one@example.org"]
+    assert "http://127.0.0.1:8000/password/reset/" in str(mail.outbox[0].body)
 
 
 def test_api_lists_clinic_people_and_creates(db: None) -> None:

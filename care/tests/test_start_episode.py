@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import datetime as dt
+
+import pytest
 from django.test import Client
 from django.urls import reverse
 
@@ -49,3 +52,67 @@ def test_episodes_start_only_for_clients(db: None) -> None:
     http = Client()
     http.force_login(staff)
     assert http.get(reverse("episode-new", args=[therapist.pk])).status_code == 404
+
+
+def test_a_client_works_with_one_therapist_at_a_time(db: None) -> None:
+    staff = make_staff()
+    client = make_client(clinic=staff.clinic)
+    first, second = make_therapist(clinic=staff.clinic), make_therapist(clinic=staff.clinic)
+    http = Client()
+    http.force_login(staff)
+    url = reverse("episode-new", args=[client.pk])
+    assert http.post(url, {"therapist": first.pk, "started_on": "2026-11-02"}).status_code == 302
+    again = http.post(url, {"therapist": second.pk, "started_on": "2026-11-03"})
+    assert again.status_code == 400
+    assert "already working with a therapist" in again.content.decode()
+    assert Episode.objects.count() == 1
+
+
+def test_the_database_refuses_a_second_open_episode(db: None) -> None:
+    from django.db import IntegrityError, transaction
+
+    staff = make_staff()
+    client = make_client(clinic=staff.clinic)
+    therapist = make_therapist(clinic=staff.clinic)
+    Episode.objects.create(
+        clinic=staff.clinic,
+        client=client,
+        therapist=therapist,
+        started_on="2026-11-02",
+        state="active",
+    )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Episode.objects.create(
+            clinic=staff.clinic,
+            client=client,
+            therapist=therapist,
+            started_on="2026-11-09",
+            state="trial",
+        )
+    Episode.objects.create(
+        clinic=staff.clinic,
+        client=client,
+        therapist=therapist,
+        started_on="2025-01-01",
+        state="ended",
+    )
+    assert Episode.objects.count() == 2
+
+
+def test_excluded_or_deactivated_therapists_are_refused(db: None) -> None:
+    from care.actions import do_start_episode
+    from core.errors import InvalidInput
+
+    staff = make_staff()
+    client = make_client(clinic=staff.clinic)
+    known, gone = make_therapist(clinic=staff.clinic), make_therapist(clinic=staff.clinic)
+    client.client_profile.excluded_therapists.add(known)
+    gone.is_active = False
+    gone.save()
+    for therapist, code in [(known, "therapist_excluded"), (gone, "therapist_inactive")]:
+        with pytest.raises(InvalidInput) as caught:
+            do_start_episode(
+                staff, client=client, therapist=therapist, started_on=dt.date(2026, 11, 2)
+            )
+        assert caught.value.code == code
+    assert not Episode.objects.exists()

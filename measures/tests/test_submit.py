@@ -6,6 +6,7 @@ import datetime as dt
 import itertools
 
 import pytest
+import time_machine
 from django.db import DatabaseError, connection, transaction
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -14,10 +15,10 @@ from hypothesis.extra.django import TestCase
 from alerts.models import Alert
 from audit.models import AuditEvent
 from care.actions import do_start_episode
-from core.errors import InvalidInput, NotFound, PermissionDenied
+from core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from core.measures import score_response
 from measures import registry
-from measures.actions import do_correct_response, do_submit_response
+from measures.actions import do_correct_response, do_submit_check_in, do_submit_response
 from measures.models import Response, ResponseImmutableError
 from tests.factories import make_client, make_clinic, make_therapist
 
@@ -54,7 +55,7 @@ def test_response_is_stored_with_its_scores(db: None) -> None:
     assert response.respondent_role == "client"
     assert not Alert.objects.exists()
     event = AuditEvent.objects.get(action="measures.response.submitted")
-    assert event.data == {"instrument": "phq-9", "critical": False}
+    assert event.data == {"instrument": "phq-9"}
 
 
 def test_risk_answer_opens_a_safety_alert_for_the_treating_therapist(db: None) -> None:
@@ -69,6 +70,67 @@ def test_risk_answer_opens_a_safety_alert_for_the_treating_therapist(db: None) -
         "phq-9:item9_risk",
     )
     assert response.total == 1 and response.critical
+
+
+def test_the_audit_trail_never_says_how_anyone_answered(db: None) -> None:
+    episode = _episode()
+    _submit(episode, dict(zip(PHQ9, [3] * 9, strict=True)))
+    payloads = list(AuditEvent.objects.values_list("data", flat=True))
+    assert Alert.objects.exists()
+    for payload in payloads:
+        assert set(payload) <= {"instrument", "role", "clinic", "source"}, payload
+        assert not any(
+            "item9" in str(value) or "critical" in str(value) for value in payload.values()
+        )
+
+
+def test_an_ended_episode_takes_no_new_answers(db: None) -> None:
+    episode = _episode()
+    first = _submit(episode, CHECK_IN, instrument="alliance-checkin-client", key="before-end")
+    episode.state = "ended"
+    episode.save()
+    with pytest.raises(Conflict):
+        _submit(episode, CHECK_IN, instrument="alliance-checkin-client", key="after-end")
+    assert Response.objects.count() == 1
+    # A correction of an earlier answer is still possible.
+    do_correct_response(
+        episode.client,
+        original=first,
+        answers=CHECK_IN,
+        reason="typo",
+        submission_key="fix-after-end",
+    )
+    assert Response.objects.count() == 2
+
+
+def test_check_ins_on_the_same_day_share_a_session_number(db: None) -> None:
+    episode = _episode()
+    with time_machine.travel(dt.datetime(2026, 11, 2, 18, tzinfo=dt.UTC), tick=False) as clock:
+        first = do_submit_check_in(
+            episode.client,
+            episode=episode,
+            answers_by_instrument={"alliance-checkin-client": CHECK_IN},
+            submission_key="day1-a",
+        )
+        clock.shift(dt.timedelta(hours=1))
+        again = do_submit_check_in(
+            episode.client,
+            episode=episode,
+            answers_by_instrument={"alliance-checkin-client": CHECK_IN},
+            submission_key="day1-b",
+        )
+        clock.shift(dt.timedelta(days=7))
+        next_week = do_submit_check_in(
+            episode.client,
+            episode=episode,
+            answers_by_instrument={"alliance-checkin-client": CHECK_IN},
+            submission_key="day8",
+        )
+    assert [first[0].session_number, again[0].session_number, next_week[0].session_number] == [
+        1,
+        1,
+        2,
+    ]
 
 
 def test_core10_risk_item_opens_a_safety_alert(db: None) -> None:
