@@ -83,14 +83,14 @@ def test_the_database_refuses_a_second_open_episode(db: None) -> None:
     )
     with pytest.raises(IntegrityError), transaction.atomic():
         Episode.objects.create(
-            clinic=staff.clinic,
+            clinic=clinic,
             client=client,
             therapist=therapist,
             started_on="2026-11-09",
             state="trial",
         )
     Episode.objects.create(
-        clinic=staff.clinic,
+        clinic=clinic,
         client=client,
         therapist=therapist,
         started_on="2025-01-01",
