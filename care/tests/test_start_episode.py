@@ -74,8 +74,10 @@ def test_the_database_refuses_a_second_open_episode(db: None) -> None:
     staff = make_staff()
     client = make_client(clinic=staff.clinic)
     therapist = make_therapist(clinic=staff.clinic)
+    clinic = staff.clinic
+    assert clinic is not None
     Episode.objects.create(
-        clinic=staff.clinic,
+        clinic=clinic,
         client=client,
         therapist=therapist,
         started_on="2026-11-02",
