@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 import time
+import zoneinfo
 from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 
 from audit.trail import record_event
 
@@ -40,3 +42,29 @@ class SessionTimeoutMiddleware:
             else:
                 request.session[SEEN_AT] = now
         return self.get_response(request)
+
+
+class TimeZoneMiddleware:
+    """Show times in the person's own time zone (their profile's), else the server's."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        name = time_zone_of(request.user) if request.user.is_authenticated else None
+        if name:
+            try:
+                timezone.activate(zoneinfo.ZoneInfo(name))
+            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+                timezone.deactivate()
+        else:
+            timezone.deactivate()
+        return self.get_response(request)
+
+
+def time_zone_of(user: object) -> str | None:
+    for attribute in ("client_profile", "therapist_profile"):
+        profile = getattr(user, attribute, None)
+        if profile is not None and profile.time_zone:
+            return str(profile.time_zone)
+    return None

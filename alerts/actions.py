@@ -11,35 +11,37 @@ from core.measures import Instrument
 from measures.models import Response
 
 
-def raise_safety_alerts(response: Response, instrument: Instrument) -> list[Alert]:
-    """Open a safety alert for each critical flag the response set (inside its transaction).
+def build_safety_alerts(response: Response, instrument: Instrument) -> list[Alert]:
+    """Unsaved safety alerts, one for each critical flag the response set.
 
     Critical flags are declared in the instrument files: any answer above 0 on PHQ-9 item 9 or
     CORE-10 item 6, whatever the total (clinical.md §2.1.1 and §2.3; reference/security.md §5.2).
     """
     if response.episode is None:
         return []
-    alerts = []
-    for flag in instrument.flags:
-        if not (flag.critical and response.flags.get(flag.id)):
-            continue
-        rule = f"{instrument.id}:{flag.id}"
-        alert, created = Alert.objects.get_or_create(
+    return [
+        Alert(
+            kind=AlertKind.SAFETY,
+            priority=Priority.HIGHEST,
+            episode=response.episode,
+            therapist=response.episode.therapist,
+            rule=f"{instrument.id}:{flag.id}",
             cause=f"response:{response.pk}:{flag.id}",
-            defaults={
-                "kind": AlertKind.SAFETY,
-                "priority": Priority.HIGHEST,
-                "episode": response.episode,
-                "therapist": response.episode.therapist,
-                "rule": rule,
-                "response": response,
-                "created_at": response.created_at,
-            },
+            response=response,
+            created_at=response.created_at,
         )
-        if created:
-            # No rule in the payload: "a safety alert about this client" is all the trail says.
-            record_event("alerts.alert.raised", actor=None, obj=alert)
-        alerts.append(alert)
+        for flag in instrument.flags
+        if flag.critical and response.flags.get(flag.id)
+    ]
+
+
+def raise_safety_alerts(response: Response, instrument: Instrument) -> list[Alert]:
+    """Open the response's safety alerts; call it inside the response's own transaction."""
+    alerts = build_safety_alerts(response, instrument)
+    for alert in alerts:
+        alert.save()
+        # No rule in the payload: "a safety alert about this client" is all the trail says.
+        record_event("alerts.alert.raised", actor=None, obj=alert)
     return alerts
 
 

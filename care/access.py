@@ -61,3 +61,13 @@ def get_current_episode_for_client(client: User) -> Episode | None:
         .select_related("therapist", "clinic")
         .first()
     )
+
+
+def get_client_record_for_user(viewer: User, client_id: int) -> User:
+    """A client whose clinical record the viewer may read: themselves, or a therapist who has
+    treated them (the viewer then sees only the episodes they held)."""
+    visible = Q(pk=viewer.pk, role="client") | Q(episodes_as_client__therapist=viewer)
+    client = User.objects.filter(visible, pk=client_id).distinct().first()
+    if client is None:
+        raise NotFound("No such client.")
+    return client

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
+from ninja.errors import ValidationError
 from ninja.security import django_auth
 
 from accounts.api import router as accounts_router
@@ -30,6 +31,17 @@ api.add_router("/", measures_router)
 @api.exception_handler(DomainError)
 def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     return api.create_response(request, {"detail": exc.detail, "code": exc.code}, status=exc.status)
+
+
+@api.exception_handler(ValidationError)
+def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    # The same shape as domain errors, with the field-by-field list kept under "errors".
+    body = {
+        "detail": "Some fields are missing or not valid.",
+        "code": "invalid",
+        "errors": exc.errors,
+    }
+    return api.create_response(request, body, status=422)
 
 
 def api_urls() -> tuple[list[Any], str, str]:

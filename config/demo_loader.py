@@ -16,7 +16,8 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from accounts.models import ClientProfile, Clinic, Role, User
-from alerts.models import Alert, AlertKind, AlertState, Priority
+from alerts.actions import build_safety_alerts
+from alerts.models import Alert, AlertState
 from audit.trail import record_event
 from care.models import Episode, EpisodeState
 from core.demo import DemoClient, DemoClinic, DemoEpisode, DemoTherapist
@@ -240,29 +241,15 @@ def _create_responses(
 
 def _create_alerts(responses: Sequence[Response], demo_episode: DemoEpisode) -> int:
     """Safety alerts for the demo's risk answers: the latest open, earlier ones acknowledged."""
-    risky = [r for r in responses if r.critical]
-    alerts = []
-    for response in risky:
-        instrument = registry.get_key(response.instrument)
-        for flag in instrument.flags:
-            if flag.critical and response.flags.get(flag.id):
-                latest = response is risky[-1]
-                alerts.append(
-                    Alert(
-                        kind=AlertKind.SAFETY,
-                        priority=Priority.HIGHEST,
-                        state=AlertState.OPEN if latest else AlertState.ACKNOWLEDGED,
-                        episode=response.episode,
-                        therapist=response.episode.therapist,  # type: ignore[union-attr]
-                        rule=f"{instrument.id}:{flag.id}",
-                        cause=f"response:{response.pk}:{flag.id}",
-                        response=response,
-                        created_at=response.created_at,
-                        acknowledged_at=None
-                        if latest
-                        else response.created_at + timedelta(hours=20),
-                        acknowledged_by=None if latest else response.episode.therapist,  # type: ignore[union-attr]
-                    )
-                )
+    alerts = [
+        alert
+        for response in responses
+        if response.critical
+        for alert in build_safety_alerts(response, registry.get_key(response.instrument))
+    ]
+    for alert in alerts[:-1]:
+        alert.state = AlertState.ACKNOWLEDGED
+        alert.acknowledged_at = alert.created_at + timedelta(hours=20)
+        alert.acknowledged_by = alert.therapist
     Alert.objects.bulk_create(alerts)
     return len(alerts)

@@ -8,7 +8,7 @@ from ninja import Router, Schema, Status
 from pydantic import Field
 
 from accounts.models import User
-from care.access import get_clinical_episode_for_user
+from care.access import get_client_record_for_user, get_clinical_episode_for_user
 from core.measures.fhir import build_questionnaire, parse_response
 from measures import registry
 from measures.access import get_response_for_user, get_responses_for_user
@@ -199,4 +199,15 @@ def episode_fhir(request: HttpRequest, episode_id: int) -> dict[str, Any]:
     user = _user(request)
     episode = get_clinical_episode_for_user(user, episode_id)
     responses = get_responses_for_user(user).filter(episode=episode, superseded_by__isnull=True)
+    return build_history_bundle(responses.order_by("administered_at", "pk"))
+
+
+@router.get(
+    "/clients/{client_id}/fhir",
+    summary="FHIR Bundle: a client's history (a therapist sees the episodes they held)",
+)
+def client_fhir(request: HttpRequest, client_id: int) -> dict[str, Any]:
+    user = _user(request)
+    client = get_client_record_for_user(user, client_id)
+    responses = get_responses_for_user(user).filter(client=client, superseded_by__isnull=True)
     return build_history_bundle(responses.order_by("administered_at", "pk"))

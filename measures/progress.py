@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
+from django.utils import formats, timezone
 
 from care.models import Episode
 from core.measures import Instrument, classify_instrument_change
@@ -40,6 +41,7 @@ class Point:
     response: Response
     change: float | None = None
     category: str = ""
+    band_label: str = ""
 
 
 @dataclass
@@ -54,8 +56,11 @@ class Series:
         """Plain data for the chart script (static/js/charts.js)."""
         cutoff = self.instrument.clinical_cutoff
         return {
-            "title": f"{self.instrument.title} ({self.respondent_role})",
-            "labels": [p.response.administered_at.date().isoformat() for p in self.points],
+            "title": self.instrument.title,
+            "labels": [
+                formats.date_format(timezone.localtime(p.response.administered_at), "j M")
+                for p in self.points
+            ],
             "values": [p.response.total for p in self.points],
             "min": self.instrument.total.minimum,
             "max": self.instrument.total.maximum,
@@ -79,7 +84,10 @@ def build_series(responses: QuerySet[Response]) -> list[Series]:
 
 def _add_change(series: Series) -> None:
     first = series.points[0].response.total
+    bands = series.instrument.bands
+    labels = {band.code: band.label for band in bands.ranges} if bands else {}
     for point in series.points:
+        point.band_label = labels.get(point.response.band, "")
         point.change = point.response.total - first
         if series.instrument.reliable_change is not None and point is not series.points[0]:
             result = classify_instrument_change(series.instrument, first, point.response.total)
@@ -87,7 +95,7 @@ def _add_change(series: Series) -> None:
     last = series.points[-1]
     series.summary = (
         f"{len(series.points)} answers; latest {last.response.total:g}"
-        + (f" ({last.response.band.replace('_', ' ')})" if last.response.band else "")
+        + (f" ({last.band_label.lower()})" if last.band_label else "")
         + (f", {last.change:+g} since the first" if len(series.points) > 1 else "")
         + (f" — {last.category}" if last.category else "")
     )

@@ -115,6 +115,7 @@ TABLE: dict[str, Row] = {
     "api:get_response": Row("clinical", kwargs=RESPONSE),
     "api:response_fhir": Row("clinical", kwargs=RESPONSE),
     "api:episode_fhir": Row("clinical", kwargs=EPISODE),
+    "api:client_fhir": Row("clinical", kwargs={"client_id": "{target}"}),
     "api:submit_response": Row(
         "explicit",
         method="POST",

@@ -54,3 +54,12 @@ def test_sample_client_is_in_active_therapy_with_the_sample_therapist(db: None) 
     episode = Episode.objects.get(client__email=logins["client"], state="active")
     assert episode.therapist.email == logins["therapist"]
     assert Response.objects.filter(episode=episode, respondent=episode.client).count() >= 6
+
+
+def test_demo_is_refused_in_production(settings) -> None:
+    import pytest
+    from django.core.management import CommandError
+
+    settings.PRODUCTION = True
+    with pytest.raises(CommandError, match="refused when ALLIANCE_PRODUCTION=1"):
+        call_command("demo", "--no-serve", stdout=StringIO())

@@ -169,3 +169,33 @@ def test_instruments_list_reports_licences(db: None) -> None:
     assert rows["wai-sr"]["can_show_to_respondents"] is False
     assert "alliance instruments import" in rows["wai-sr"]["reason"]
     assert rows["alliance-checkin-client"]["validated"] is False
+
+
+def test_client_history_bundle(db: None) -> None:
+    episode = _setup()
+    http = _as(episode.client)
+    for n in range(2):
+        body = {
+            "instrument": "phq-9",
+            "episode_id": episode.pk,
+            "answers": PHQ9,
+            "submission_key": f"history-key-{n}",
+        }
+        _post(http, "/api/v1/responses", body)
+    own = Bundle.model_validate(http.get(f"/api/v1/clients/{episode.client_id}/fhir").json())
+    assert own.entry is not None
+    kinds = [entry.resource.get_resource_type() for entry in own.entry if entry.resource]
+    assert kinds.count("QuestionnaireResponse") == 2
+    therapist_view = _as(episode.therapist).get(f"/api/v1/clients/{episode.client_id}/fhir")
+    assert therapist_view.status_code == 200
+    stranger = make_therapist(clinic=episode.clinic)
+    assert _as(stranger).get(f"/api/v1/clients/{episode.client_id}/fhir").status_code == 404
+
+
+def test_validation_errors_share_the_error_shape(db: None) -> None:
+    response = _post(_as(make_client()), "/api/v1/responses", {"instrument": "phq-9"})
+    assert response.status_code == 422
+    body = response.json()
+    assert body["code"] == "invalid"
+    assert body["detail"]
+    assert {error["loc"][-1] for error in body["errors"]} >= {"episode_id", "answers"}

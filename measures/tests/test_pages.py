@@ -11,6 +11,7 @@ from django.urls import reverse
 from alerts.models import Alert, AlertState
 from audit.models import AuditEvent
 from care.actions import do_start_episode
+from measures.actions import do_submit_response
 from measures.models import Response
 from tests.factories import make_client, make_clinic, make_therapist
 
@@ -151,3 +152,50 @@ def test_client_without_an_episode_is_told_what_comes(db: None) -> None:
     client = make_client()
     page = _as(client).get(reverse("client-check-in")).content.decode()
     assert "Once you have started with a therapist" in page
+
+
+def test_missing_answers_are_summarised_at_the_top_with_links(db: None) -> None:
+    episode = _setup()
+    http = _as(episode.client)
+    answers = _full_answers()
+    del answers["gad-7__gad7-3"]
+    page = http.post(
+        reverse("client-check-in"),
+        _form_data(http.get(reverse("client-check-in")).content.decode(), answers),
+    ).content.decode()
+    assert 'id="error-summary"' in page
+    assert 'href="#q-gad-7__gad7-3"' in page
+    assert 'id="q-gad-7__gad7-3" aria-invalid="true"' in page
+
+
+def test_times_show_in_the_persons_own_time_zone(db: None) -> None:
+    episode = _setup()
+    profile = episode.client.client_profile
+    profile.time_zone = "Asia/Kolkata"
+    profile.save()
+    # 20:00 UTC on 1 Nov is 01:30 on 2 Nov in India.
+    do_submit_response(
+        episode.client,
+        instrument_id="alliance-checkin-client",
+        answers=CHECK_IN,
+        client=episode.client,
+        episode=episode,
+        submission_key="tz-1",
+        administered_at=dt.datetime(2026, 11, 1, 20, 0, tzinfo=dt.UTC),
+    )
+    page = _as(episode.client).get(reverse("client-progress")).content.decode()
+    assert "2 Nov 2026" in page
+    assert "1 Nov 2026" not in page
+
+
+def test_support_page_is_only_for_risk_answers(db: None) -> None:
+    episode = _setup()
+    response = do_submit_response(
+        episode.client,
+        instrument_id="alliance-checkin-client",
+        answers=CHECK_IN,
+        client=episode.client,
+        episode=episode,
+        submission_key="plain-1",
+    )
+    assert _as(episode.client).get(reverse("client-support", args=[response.pk])).status_code == 404

@@ -4,8 +4,9 @@ from collections.abc import Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.conf import settings as django_settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from config.demo_loader import DEMO_PASSWORD, do_load_demo_clinic, do_load_demo_history
@@ -29,6 +30,11 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=None)
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if django_settings.PRODUCTION:
+            raise CommandError(
+                "the demo clinic adds 176 accounts with a published password; "
+                "it is refused when ALLIANCE_PRODUCTION=1"
+            )
         call_command("migrate", interactive=False, verbosity=0)
         settings = DemoSettings(seed=options["seed"])
         clinic = generate_clinic(settings)
