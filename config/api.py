@@ -15,6 +15,8 @@ from ninja.security import django_auth
 
 from accounts.api import router as accounts_router
 from core.errors import DomainError
+from directory.api import router as directory_router
+from matching.api import router as matching_router
 from measures.api import router as measures_router
 
 api = NinjaAPI(
@@ -26,6 +28,8 @@ api = NinjaAPI(
 )
 api.add_router("/", accounts_router)
 api.add_router("/", measures_router)
+api.add_router("/", directory_router)
+api.add_router("/", matching_router)
 
 
 @api.exception_handler(DomainError)

@@ -14,20 +14,42 @@ from zoneinfo import ZoneInfo
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import ClientProfile, Clinic, Role, User
 from alerts.actions import build_safety_alerts
 from alerts.models import Alert, AlertState
 from audit.trail import record_event
 from care.models import Episode, EpisodeState
-from core.demo import DemoClient, DemoClinic, DemoEpisode, DemoTherapist
+from core.demo import (
+    DemoClient,
+    DemoClinic,
+    DemoEpisode,
+    DemoSettings,
+    DemoTherapist,
+    HistorySettings,
+)
 from core.demo.clinic import Slot
 from core.measures import score_response
 from directory.models import StandingSlot, TherapistProfile
+from matching.models import Intake, IntakeStatus
 from measures import registry
 from measures.models import Response
 
 DEMO_PASSWORD = "try-alliance-demo"  # noqa: S105 - printed for everyone on purpose
+# Big enough that most therapists have 15+ measured outcomes per concern (the minimum for
+# measured effectiveness in matching), with 30 clients still on the waiting list.
+DEMO_CLIENTS = 480
+DEMO_MONTHS = 9
+DEMO_WAITING = 30
+
+
+def demo_settings(seed: int = DemoSettings.seed) -> DemoSettings:
+    return DemoSettings(seed=seed, n_clients=DEMO_CLIENTS)
+
+
+def demo_history_settings(seed: int = HistorySettings.seed) -> HistorySettings:
+    return HistorySettings(seed=seed, months=DEMO_MONTHS, waiting=DEMO_WAITING)
 
 
 @dataclass
@@ -253,3 +275,45 @@ def _create_alerts(responses: Sequence[Response], demo_episode: DemoEpisode) -> 
         alert.acknowledged_by = alert.therapist
     Alert.objects.bulk_create(alerts)
     return len(alerts)
+
+
+@transaction.atomic
+def do_load_demo_waitlist(demo: DemoClinic) -> int:
+    """Clients not in therapy get a submitted intake from their stated preferences."""
+    clinic = Clinic.objects.get(slug=demo.slug)
+    emails = [c.email for c in demo.clients]
+    waiting = (
+        User.objects.filter(email__in=emails, clinic=clinic)
+        .exclude(episodes_as_client__isnull=False)
+        .exclude(intakes__isnull=False)
+        .select_related("client_profile")
+    )
+    intakes = [_intake_from_profile(client, clinic) for client in waiting]
+    Intake.objects.bulk_create(intakes)
+    if intakes:
+        record_event("demo.waitlist.loaded", actor=None, data={"n_intakes": len(intakes)})
+    return len(intakes)
+
+
+def _intake_from_profile(client: User, clinic: Clinic) -> Intake:
+    profile = client.client_profile
+    now = timezone.now()
+    return Intake(
+        client=client,
+        clinic=clinic,
+        status=IntakeStatus.SUBMITTED,
+        concerns=profile.concerns,
+        languages=profile.languages,
+        format=profile.format_preference,
+        city=profile.city,
+        max_fee=profile.max_fee or 0,
+        times=[
+            {"weekday": w["weekday"], "from": w["start"], "to": w["end"]}
+            for w in profile.available_times
+        ],
+        styles=profile.preferred_styles,
+        professions=profile.preferred_professions,
+        therapist_gender=profile.therapist_gender_preference,
+        submitted_at=now,
+        updated_at=now,
+    )

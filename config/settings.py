@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "care",
     "measures",
     "alerts",
+    "matching",
 ]
 
 MIDDLEWARE = [

@@ -9,9 +9,11 @@ urlpatterns = [
     path("api/v1/", api_urls()),
     path("admin/", admin.site.urls),
     path("", include("accounts.urls")),
+    path("", include("directory.urls")),
     path("", include("care.urls")),
     path("", include("measures.urls")),
     path("", include("alerts.urls")),
+    path("", include("matching.urls")),
 ]
 
 handler400 = "config.views.bad_request"

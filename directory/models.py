@@ -1,9 +1,21 @@
 from __future__ import annotations
 
+from datetime import date, datetime, time, timedelta
+
 from django.db import models
 
 from accounts.models import User
-from core.vocabulary import GENDERS, PROFESSIONS, WEEKDAYS
+from core.vocabulary import (
+    ALLIANCE_STYLE_EXPLANATIONS,
+    ALLIANCE_STYLES,
+    APPROACHES,
+    CONCERNS,
+    FORMATS,
+    GENDERS,
+    LANGUAGES,
+    PROFESSIONS,
+    WEEKDAYS,
+)
 
 PROFESSION_CHOICES = list(PROFESSIONS.items())
 GENDER_CHOICES = list(GENDERS.items())
@@ -30,6 +42,12 @@ class TherapistProfile(models.Model):
     capacity = models.PositiveSmallIntegerField(default=0, help_text="Open places.")
     accepting = models.BooleanField(default=True)
     bio = models.TextField(blank=True)
+    listed = models.BooleanField(
+        default=True, help_text="Appears in the public directory with a public profile page."
+    )
+    show_gender = models.BooleanField(
+        default=True, help_text="Shows the gender on the public profile and directory."
+    )
 
     class Meta:
         constraints = [
@@ -42,6 +60,47 @@ class TherapistProfile(models.Model):
 
     def __str__(self) -> str:
         return f"Therapist profile of user {self.user_id}"
+
+    # Plain-language labels for pages, so templates never look codes up themselves.
+    @property
+    def taking_new_clients(self) -> bool:
+        """Open to new clients: accepting, with at least one open place."""
+        return self.accepting and self.capacity > 0
+
+    @property
+    def public_gender(self) -> str:
+        return GENDERS.get(self.gender, "") if self.show_gender else ""
+
+    @property
+    def approach_labels(self) -> list[str]:
+        return [APPROACHES.get(code, code) for code in self.approaches]
+
+    @property
+    def style_labels(self) -> list[str]:
+        return [ALLIANCE_STYLES.get(code, code) for code in self.styles]
+
+    @property
+    def styles_explained(self) -> list[tuple[str, str]]:
+        return [
+            (ALLIANCE_STYLES.get(code, code), ALLIANCE_STYLE_EXPLANATIONS.get(code, ""))
+            for code in self.styles
+        ]
+
+    @property
+    def concern_labels(self) -> list[str]:
+        return [CONCERNS.get(code, code) for code in self.concerns]
+
+    @property
+    def language_labels(self) -> list[str]:
+        return [LANGUAGES.get(code, code) for code in self.languages]
+
+    @property
+    def format_labels(self) -> list[str]:
+        return [FORMATS.get(code, code) for code in self.formats]
+
+    @property
+    def sees_clients_in_person(self) -> bool:
+        return "in_person" in self.formats
 
 
 class StandingSlot(models.Model):
@@ -71,3 +130,9 @@ class StandingSlot(models.Model):
 
     def get_weekday_name(self) -> str:
         return WEEKDAYS[self.weekday]
+
+    @property
+    def end(self) -> time:
+        """When the session ends; slots never cross midnight (the actions refuse it)."""
+        ends = datetime.combine(date.min, self.start) + timedelta(minutes=self.minutes)
+        return ends.time()

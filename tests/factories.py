@@ -43,7 +43,13 @@ def make_client(**kwargs: Any) -> User:
 def make_therapist(**kwargs: Any) -> User:
     user = cast(User, UserFactory(role=Role.THERAPIST, **kwargs))
     profile = TherapistProfile.objects.create(
-        user=user, profession="counsellor", fee=1500, capacity=2, languages=["en"]
+        user=user,
+        profession="counsellor",
+        fee=1500,
+        capacity=2,
+        languages=["en"],
+        formats=["online"],
+        concerns=["anxiety"],
     )
     StandingSlot.objects.create(therapist=profile, weekday=3, start="18:00", minutes=50)
     return user

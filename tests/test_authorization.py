@@ -33,6 +33,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from accounts.models import User
 from alerts.models import Alert
 from care.actions import do_start_episode
+from matching.actions import do_save_intake
+from matching.models import AssignmentRun
 from measures.actions import do_submit_response
 from tests.factories import make_client, make_clinic, make_staff, make_therapist
 
@@ -53,6 +55,19 @@ TARGET = {"person_id": "{target}"}
 EPISODE = {"episode_id": "{episode}"}
 RESPONSE = {"response_id": "{response}"}
 RISK_RESPONSE = {"response_id": "{risk_response}"}
+PROFILE = {"profile_id": "{profile}"}
+OTHER_PROFILE = {"profile_id": "{other_profile}"}
+WAITING_INTAKE = {
+    "concerns": ["anxiety"],
+    "languages": ["en"],
+    "format": "online",
+    "city": "",
+    "max_fee": 2000,
+    "times": [{"weekday": 3, "from": "17:00", "to": "21:00"}],
+    "styles": [],
+    "professions": [],
+    "therapist_gender": "",
+}
 CHECK_IN = {"checkin-bond": 3, "checkin-goals": 3, "checkin-collaboration": 2, "checkin-frame": 4}
 TABLE: dict[str, Row] = {
     "healthz": Row("public"),
@@ -87,6 +102,147 @@ TABLE: dict[str, Row] = {
     ),
     "api:set_active": Row("staff-manage", method="POST", kwargs=TARGET, body={"active": False}),
     "episode-new": Row("staff-manage", kwargs=TARGET),
+    "directory": Row("public"),
+    "directory-profile": Row("public", kwargs=PROFILE),
+    "practice-profile": Row("role:therapist"),
+    "clinic-therapist-edit": Row(
+        "explicit",
+        kwargs=PROFILE,
+        expect={
+            "staff_a": "allowed",
+            "client_a": 403,
+            "client_a2": 403,
+            "client_b": 403,
+            "therapist_a": 403,
+            "therapist_a2": 403,
+        },
+    ),
+    "api:list_therapists": Row("public"),
+    "api:get_therapist": Row("public", kwargs=PROFILE),
+    "api:update_therapist": Row(
+        "explicit",
+        method="PATCH",
+        kwargs=PROFILE,
+        body={"capacity": 3},
+        expect={"therapist_a": "allowed", "staff_a": "allowed"},
+    ),
+    "api:replace_therapist_slots": Row(
+        "explicit",
+        method="PUT",
+        kwargs=PROFILE,
+        body={"slots": [{"weekday": 1, "start": "09:00", "minutes": 50}]},
+        expect={"therapist_a": "allowed", "staff_a": "allowed"},
+    ),
+    "intake": Row("role:client"),
+    "intake-measures": Row("role:client"),
+    "matches": Row("role:client"),
+    "book": Row(
+        "explicit",
+        kwargs=OTHER_PROFILE,
+        # client_a2 is waiting, with a submitted intake; a profile of another clinic is 404.
+        expect={
+            "client_a": "allowed",
+            "client_a2": "allowed",
+            "client_b": 404,
+            "therapist_a": 403,
+            "therapist_a2": 403,
+            "staff_a": 403,
+            "staff_b": 403,
+        },
+    ),
+    "waitlist": Row("role:staff"),
+    "assignment-propose": Row("role:staff", method="POST"),
+    "assignment-run": Row(
+        "explicit",
+        kwargs={"run_id": "{run}"},
+        expect={
+            "staff_a": "allowed",
+            "staff_b": 404,
+            "client_a": 403,
+            "client_a2": 403,
+            "client_b": 403,
+            "therapist_a": 403,
+            "therapist_a2": 403,
+        },
+    ),
+    "api:get_intake": Row(
+        "explicit",
+        expect={
+            "client_a2": "allowed",
+            "client_a": 404,
+            "client_b": 404,
+            "therapist_a": 404,
+            "therapist_a2": 404,
+            "staff_a": 404,
+            "staff_b": 404,
+        },
+    ),
+    "api:put_intake": Row(
+        "explicit",
+        method="PUT",
+        body={
+            "concerns": ["anxiety"],
+            "languages": ["en"],
+            "format": "online",
+            "max_fee": 2000,
+            "times": [{"weekday": 3, "from": "17:00", "to": "21:00"}],
+        },
+        expect={
+            "client_a": "allowed",
+            "client_a2": "allowed",
+            "client_b": "allowed",
+            "therapist_a": 403,
+            "therapist_a2": 403,
+            "staff_a": 403,
+            "staff_b": 403,
+        },
+    ),
+    "api:get_matches": Row(
+        "explicit",
+        expect={
+            "client_a2": "allowed",
+            "client_a": 400,
+            "client_b": 400,
+            "therapist_a": 400,
+            "therapist_a2": 400,
+            "staff_a": 400,
+            "staff_b": 400,
+        },
+    ),
+    "api:book": Row(
+        "explicit",
+        method="POST",
+        body={
+            "therapist_profile_id": "{other_profile}",
+            "slot_id": "{other_slot}",
+            "kind": "intro",
+        },
+        expect={
+            "client_a2": "allowed",
+            "client_a": 400,
+            "client_b": 400,
+            "therapist_a": 403,
+            "therapist_a2": 403,
+            "staff_a": 403,
+            "staff_b": 403,
+        },
+    ),
+    "api:waitlist": Row("role:staff"),
+    "api:propose": Row("role:staff", method="POST"),
+    "api:confirm": Row(
+        "explicit",
+        method="POST",
+        kwargs={"run_id": "{run}"},
+        expect={
+            "staff_a": "allowed",
+            "staff_b": 404,
+            "client_a": 403,
+            "client_a2": 403,
+            "client_b": 403,
+            "therapist_a": 403,
+            "therapist_a2": 403,
+        },
+    ),
     "client-check-in": Row("role:client"),
     "instruments": Row("role:therapist,staff"),
     "client-progress": Row("role:client"),
@@ -228,7 +384,19 @@ def world(db: None) -> World:
         "response": str(check_in.pk),
         "risk_response": str(risk_response.pk),
         "alert": str(Alert.objects.get(episode=episode).pk),
+        "profile": str(world.therapist_a.therapist_profile.pk),
+        "other_profile": str(world.therapist_a2.therapist_profile.pk),
+        "other_slot": str(world.therapist_a2.therapist_profile.slots.get().pk),
+        "run": str(
+            AssignmentRun.objects.create(
+                clinic=clinic_a,
+                created_by=world.staff_a,
+                proposal={"assignments": [], "unassigned": [], "total_score": 0},
+            ).pk
+        ),
     }
+    # client_a2 is on the waiting list with a submitted intake that fits therapist_a2.
+    do_save_intake(world.client_a2, fields=WAITING_INTAKE, exclude=[], submit=True)
     return world
 
 
@@ -255,7 +423,8 @@ def _request(name: str, row: Row, as_user: User | None, world: World) -> int:
     if row.method == "GET":
         return http.get(url).status_code
     if name.startswith("api:"):
-        return http.post(url, json.dumps(body), content_type="application/json").status_code
+        payload = json.dumps(body)
+        return http.generic(row.method, url, payload, content_type="application/json").status_code
     assert isinstance(body, dict)
     return http.post(url, body).status_code
 

@@ -10,9 +10,9 @@ from django.core.management import call_command
 from accounts.models import ClientProfile, Clinic, FormatPreference, Role, User
 from audit.models import AuditEvent
 from audit.trail import verify_chain
-from config.demo_loader import DEMO_PASSWORD
+from config.demo_loader import DEMO_PASSWORD, demo_settings
 from core import vocabulary
-from core.demo import DemoClinic, DemoSettings, generate_clinic
+from core.demo import DemoClinic, generate_clinic
 from directory.models import StandingSlot, TherapistProfile
 
 
@@ -49,16 +49,16 @@ def emails(demo: DemoClinic) -> set[str]:
 def assert_logins_printed(output: str, demo: DemoClinic) -> None:
     assert DEMO_PASSWORD in output
     printed = dict(line.split() for line in output.splitlines() if line.startswith("  "))
-    assert set(printed) == {"staff", "therapist", "client"}
+    assert set(printed) == {"staff", "therapist", "client", "waiting"}
     assert printed["staff"] == demo.staff[0].email
     for role, email in printed.items():
         assert email in emails(demo)
-        assert User.objects.get(email=email).role == role
+        assert User.objects.get(email=email).role == ("client" if role == "waiting" else role)
 
 
 @pytest.mark.django_db
 def test_demo_loads_once_and_prints_the_log_ins_each_time() -> None:
-    demo = generate_clinic(DemoSettings())
+    demo = generate_clinic(demo_settings())
 
     first = run_demo()
     after_first = counts()
@@ -77,15 +77,15 @@ def test_demo_loads_once_and_prints_the_log_ins_each_time() -> None:
 
 @pytest.mark.django_db
 def test_every_person_added_is_audited_and_the_chain_is_intact() -> None:
-    demo = generate_clinic(DemoSettings())
+    demo = generate_clinic(demo_settings())
 
     run_demo()
     run_demo()
 
     report = verify_chain()
     assert report.ok, report.reason
-    # The clinic, each person, then one event for the whole session history.
-    assert report.n_checked == 1 + n_people(demo) + 1
+    # The clinic, each person, then one event each for the session history and the waitlist.
+    assert report.n_checked == 1 + n_people(demo) + 2
     created = AuditEvent.objects.filter(action="accounts.user.created")
     assert created.count() == n_people(demo)
     assert set(created.values_list("actor", flat=True)) == {None}
@@ -93,7 +93,7 @@ def test_every_person_added_is_audited_and_the_chain_is_intact() -> None:
 
 @pytest.mark.django_db
 def test_demo_people_can_log_in_with_the_printed_password() -> None:
-    demo = generate_clinic(DemoSettings())
+    demo = generate_clinic(demo_settings())
 
     run_demo()
 
@@ -114,7 +114,7 @@ def _subset(values: list[str], vocabulary_codes: dict[str, str]) -> bool:
 
 @pytest.mark.django_db
 def test_demo_profiles_use_vocabulary_codes_and_therapists_have_slots() -> None:
-    demo = generate_clinic(DemoSettings())
+    demo = generate_clinic(demo_settings())
 
     run_demo()
 
@@ -142,8 +142,8 @@ def test_demo_profiles_use_vocabulary_codes_and_therapists_have_slots() -> None:
 
 @pytest.mark.django_db
 def test_another_seed_loads_other_people() -> None:
-    default = generate_clinic(DemoSettings())
-    other = generate_clinic(DemoSettings(seed=11))
+    default = generate_clinic(demo_settings())
+    other = generate_clinic(demo_settings(seed=11))
 
     output = run_demo("--seed", "11")
 

@@ -11,6 +11,8 @@ from alerts.models import Alert, AlertState
 from audit.models import AuditEvent
 from audit.trail import verify_chain
 from care.models import Episode
+from matching import engine
+from matching.models import Intake
 from measures.models import Response
 
 
@@ -20,7 +22,7 @@ def test_demo_history_is_loaded_once_and_is_plausible(db: None) -> None:
     assert "Session history:" in out.getvalue()
     episodes = Episode.objects.count()
     responses = Response.objects.count()
-    assert episodes >= 140
+    assert episodes >= 400
     assert responses > episodes * 10
     per_episode = Episode.objects.annotate(n=Count("responses")).values_list("n", flat=True)
     assert min(per_episode) > 0
@@ -54,6 +56,9 @@ def test_sample_client_is_in_active_therapy_with_the_sample_therapist(db: None) 
     episode = Episode.objects.get(client__email=logins["client"], state="active")
     assert episode.therapist.email == logins["therapist"]
     assert Response.objects.filter(episode=episode, respondent=episode.client).count() >= 6
+    waiting = Intake.objects.get(client__email=logins["waiting"], status="submitted")
+    matcher = engine.matcher_for_clinic(waiting.clinic)
+    assert matcher.rank(engine.intake_record(waiting), top=5)
 
 
 def test_demo_is_refused_in_production(settings) -> None:

@@ -175,6 +175,7 @@ class HistorySettings:
     Brown 2005). ``risk_item_rate``: share of PHQ-9s with item 9 above 0 to aim for (our
     assumption). ``dropout_alliance_d``: how much lower dropouts' latent alliance is, Cohen's d
     (.55, Sharf et al. 2010). ``rupture_rate``: chance per held session of an alliance rupture.
+    ``waiting``: the last this many clients (in client order) get no episode: the waiting list.
     """
 
     seed: int = 7
@@ -185,10 +186,13 @@ class HistorySettings:
     risk_item_rate: float = 0.08
     dropout_alliance_d: float = _DROPOUT_ALLIANCE_D
     rupture_rate: float = _RUPTURE_RATE
+    waiting: int = 0
 
     def __post_init__(self) -> None:
         if self.months < 1:
             raise ValueError("months must be at least 1")
+        if self.waiting < 0:
+            raise ValueError("waiting must not be negative")
         if not 0 <= self.dropout_rate < 1:
             raise ValueError("dropout_rate must be at least 0 and below 1")
         if not 0 <= self.risk_item_rate <= 0.5 or not 0 <= self.rupture_rate <= 0.5:
@@ -252,7 +256,10 @@ def generate_history(
     forms = {name: instruments[name] for name in REQUIRED_INSTRUMENTS}
     effects = {t.key: _therapist_effect(settings.seed, t) for t in clinic.therapists}
     episodes = []
+    waiting = {c.key for c in clinic.clients[len(clinic.clients) - settings.waiting :]}
     for client, therapist, slot in _assign(clinic):
+        if settings.waiting and client.key in waiting:
+            continue
         rng = random.Random(f"{settings.seed}:history:{client.key}")
         latent = _draw_latent(rng, client, effects[therapist.key], forms, settings)
         episodes.append(_episode(rng, client, therapist, slot, latent, forms, today, settings))

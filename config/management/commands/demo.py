@@ -9,15 +9,24 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from config.demo_loader import DEMO_PASSWORD, do_load_demo_clinic, do_load_demo_history
+from accounts.models import Clinic
+from config.demo_loader import (
+    DEMO_PASSWORD,
+    demo_history_settings,
+    demo_settings,
+    do_load_demo_clinic,
+    do_load_demo_history,
+    do_load_demo_waitlist,
+)
 from core.demo import (
     DemoClinic,
     DemoEpisode,
     DemoSettings,
-    HistorySettings,
     generate_clinic,
     generate_history,
 )
+from matching import engine
+from matching.models import Intake
 from measures import registry
 
 
@@ -32,11 +41,11 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if django_settings.PRODUCTION:
             raise CommandError(
-                "the demo clinic adds 176 accounts with a published password; "
+                "the demo clinic adds hundreds of accounts with a published password; "
                 "it is refused when ALLIANCE_PRODUCTION=1"
             )
         call_command("migrate", interactive=False, verbosity=0)
-        settings = DemoSettings(seed=options["seed"])
+        settings = demo_settings(options["seed"])
         clinic = generate_clinic(settings)
         summary = do_load_demo_clinic(clinic)
         self.stdout.write(summary.describe())
@@ -46,15 +55,18 @@ class Command(BaseCommand):
             clinic,
             instruments,
             timezone.now().astimezone(tz).date(),
-            HistorySettings(seed=options["seed"]),
+            demo_history_settings(options["seed"]),
         )
         counts = do_load_demo_history(clinic, history, tz=tz)
+        n_waiting = do_load_demo_waitlist(clinic)
         summary.sample_logins = sample_logins(clinic, history)
         if counts["episodes"]:
             self.stdout.write(
                 f"Session history: {counts['episodes']} episodes, {counts['responses']} "
                 f"questionnaire answers, {counts['alerts']} safety alerts."
             )
+        if n_waiting:
+            self.stdout.write(f"Waiting list: {n_waiting} clients looking for a therapist.")
         self.stdout.write("")
         self.stdout.write(f"Demo log-ins (password for all: {DEMO_PASSWORD})")
         for role, email in summary.sample_logins:
@@ -66,11 +78,24 @@ class Command(BaseCommand):
 
 
 def sample_logins(clinic: DemoClinic, history: Sequence[DemoEpisode]) -> list[tuple[str, str]]:
-    """A staff member, and a client in active therapy with their therapist: the richest tour."""
+    """Staff, a client in active therapy with their therapist, and a client on the waiting list."""
     emails = {t.key: t.email for t in clinic.therapists} | {c.key: c.email for c in clinic.clients}
     active = next(e for e in history if e.state == "active" and len(e.sessions) >= 6)
     return [
         ("staff", clinic.staff[0].email),
         ("therapist", emails[active.therapist_key]),
         ("client", emails[active.client_key]),
+        ("waiting", _showcase_waiting_client(clinic)),
     ]
+
+
+def _showcase_waiting_client(clinic: DemoClinic) -> str:
+    """A waiting client whose matches show the most, measured effectiveness first."""
+    stored = Clinic.objects.get(slug=clinic.slug)
+    matcher = engine.matcher_for_clinic(stored)
+    best: tuple[int, int, str] = (-1, -1, "")
+    for intake in Intake.objects.filter(clinic=stored, status="submitted").order_by("pk"):
+        ranked = matcher.rank(engine.intake_record(intake), top=5)
+        strong = sum("strong results" in reason for m in ranked for reason in m.reasons)
+        best = max(best, (strong, len(ranked), intake.client.email))
+    return best[2]

@@ -1,0 +1,116 @@
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+
+from care.models import Episode
+from core.errors import Conflict
+from directory.models import TherapistProfile
+from matching.actions import do_book_slot
+from matching.models import Intake, IntakeStatus, SlotBooking
+from matching.tests.helpers import clinic_with_client, submitted_intake, therapist
+from tests.factories import make_client
+
+
+def _as(user) -> Client:
+    http = Client()
+    http.force_login(user)
+    return http
+
+
+def test_booking_a_first_session_starts_the_episode_and_takes_the_slot(db: None) -> None:
+    clinic, client = clinic_with_client()
+    profile = therapist(clinic)
+    submitted_intake(client)
+    slot = profile.slots.get()
+    http = _as(client)
+    page = http.get(reverse("book", args=[profile.pk])).content.decode()
+    assert "Thursday 18:00" in page
+    response = http.post(
+        reverse("book", args=[profile.pk]), {"slot": slot.pk, "kind": "first_session"}
+    )
+    assert response.status_code == 302
+    assert SlotBooking.objects.get().slot == slot
+    episode = Episode.objects.get()
+    assert (episode.client, episode.therapist) == (client, profile.user)
+    profile.refresh_from_db()
+    assert profile.capacity == 1
+    assert Intake.objects.get().status == IntakeStatus.PLACED
+
+
+def test_a_taken_slot_is_refused_with_the_next_free_ones(db: None) -> None:
+    clinic, first = clinic_with_client()
+    second = make_client(clinic=clinic)
+    profile = therapist(clinic, slots=((3, "18:00"), (3, "19:00")))
+    for client in (first, second):
+        submitted_intake(client)
+    slot = profile.slots.get(start="18:00")
+    do_book_slot(
+        first, intake=Intake.objects.get(client=first), profile=profile, slot=slot, kind="intro"
+    )
+    response = _as(second).post(
+        reverse("book", args=[profile.pk]), {"slot": slot.pk, "kind": "intro"}
+    )
+    assert response.status_code == 409
+    body = response.content.decode()
+    assert "Someone has just booked" in body
+    assert "Thursday 19:00" in body
+    assert SlotBooking.objects.count() == 1
+
+
+def test_booking_a_therapist_who_does_not_fit_is_refused(db: None) -> None:
+    clinic, client = clinic_with_client()
+    profile = therapist(clinic, languages=["fr"])
+    intake = submitted_intake(client)
+    with pytest.raises(Exception, match="does not fit your intake"):
+        do_book_slot(client, intake=intake, profile=profile, slot=profile.slots.get(), kind="intro")
+    assert not SlotBooking.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_clients_racing_for_one_slot_exactly_one_wins() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip(
+            "the race needs real concurrent transactions: PostgreSQL (run with DATABASE_URL)"
+        )
+    clinic, first = clinic_with_client()
+    clients = [first, *(make_client(clinic=clinic) for _ in range(7))]
+    profile = therapist(clinic, capacity=10)
+    for client in clients:
+        submitted_intake(client)
+    slot_id = profile.slots.get().pk
+    barrier = threading.Barrier(len(clients))
+    outcomes: list[str] = []
+
+    def attempt(client_id: int) -> None:
+        try:
+            from accounts.models import User
+
+            client = User.objects.get(pk=client_id)
+            fresh = TherapistProfile.objects.get(pk=profile.pk)
+            barrier.wait()
+            do_book_slot(
+                client,
+                intake=Intake.objects.get(client=client),
+                profile=fresh,
+                slot=fresh.slots.get(pk=slot_id),
+                kind="first_session",
+            )
+            outcomes.append("booked")
+        except Conflict as exc:
+            outcomes.append(exc.code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=attempt, args=(c.pk,)) for c in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["booked"] + ["slot_taken"] * (len(clients) - 1)
+    assert SlotBooking.objects.filter(active=True).count() == 1
+    assert Episode.objects.count() == 1

@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+from django.test import Client
+from django.urls import reverse
+
+from audit.models import AuditEvent
+from care.models import Episode
+from matching.models import AssignmentRun, Intake, IntakeStatus
+from matching.tests.helpers import submitted_intake, therapist
+from tests.factories import make_client, make_clinic, make_staff
+
+
+def test_staff_propose_review_and_confirm_the_assignment(db: None) -> None:
+    clinic = make_clinic()
+    staff = make_staff(clinic=clinic)
+    # One therapist with one place and two slots; two clients who both fit; one who fits nobody.
+    therapist(clinic, capacity=1, slots=((3, "18:00"), (3, "19:00")))
+    fits = [make_client(clinic=clinic) for _ in range(2)]
+    for client in fits:
+        submitted_intake(client)
+    lonely = make_client(clinic=clinic)
+    submitted_intake(lonely, languages=["ta"])
+    http = Client()
+    http.force_login(staff)
+    page = http.get(reverse("waitlist")).content.decode()
+    assert "3 clients waiting" in page
+    response = http.post(reverse("assignment-propose"))
+    run = AssignmentRun.objects.get()
+    assert response["Location"] == reverse("assignment-run", args=[run.pk])
+    assert len(run.proposal["assignments"]) == 1
+    assert {u["intake"] for u in run.proposal["unassigned"]} >= {str(lonely.intakes.get().pk)}
+    review = http.get(reverse("assignment-run", args=[run.pk])).content.decode()
+    assert "no therapist meets" in review.lower() or "full" in review.lower()
+    assert not Episode.objects.exists()  # nothing changes before confirmation
+    http.post(reverse("assignment-run", args=[run.pk]))
+    assert Episode.objects.count() == 1
+    assert Intake.objects.filter(status=IntakeStatus.PLACED).count() == 1
+    assert AuditEvent.objects.filter(action="matching.assignment.confirmed").exists()
+
+
+def test_another_clinic_cannot_see_the_run(db: None) -> None:
+    clinic = make_clinic()
+    run = AssignmentRun.objects.create(
+        clinic=clinic,
+        created_by=make_staff(clinic=clinic),
+        proposal={"assignments": [], "unassigned": [], "total_score": 0},
+    )
+    outsider = Client()
+    outsider.force_login(make_staff(clinic=make_clinic()))
+    assert outsider.get(reverse("assignment-run", args=[run.pk])).status_code == 404
