@@ -49,7 +49,9 @@ def demo_settings(seed: int = DemoSettings.seed) -> DemoSettings:
 
 
 def demo_history_settings(seed: int = HistorySettings.seed) -> HistorySettings:
-    return HistorySettings(seed=seed, months=DEMO_MONTHS, waiting=DEMO_WAITING)
+    # Fewer risk answers than the generator's default, so a demo therapist's safety alerts
+    # stay readable; every one of them still opens its alert.
+    return HistorySettings(seed=seed, months=DEMO_MONTHS, waiting=DEMO_WAITING, risk_item_rate=0.03)
 
 
 @dataclass
