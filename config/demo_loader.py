@@ -34,7 +34,7 @@ from core.measures import score_response
 from directory.models import StandingSlot, TherapistProfile
 from matching.models import Intake, IntakeStatus
 from measures import registry
-from measures.models import Response
+from measures.models import Response, score_columns
 
 DEMO_PASSWORD = "try-alliance-demo"  # noqa: S105 - printed for everyone on purpose
 # Big enough that most therapists have 15+ measured outcomes per concern (the minimum for
@@ -247,14 +247,7 @@ def _create_responses(
                     session_number=session.number,
                     answers=answers,
                     comment=demo_response.comment,
-                    total=float(score.total),
-                    band=score.band.code if score.band else "",
-                    clinical=score.clinical,
-                    critical=score.critical,
-                    flags=dict(score.flags),
-                    subscales={k: float(v) for k, v in score.subscales.items()},
-                    missing=list(score.missing),
-                    prorated=score.prorated,
+                    **score_columns(score),
                     administered_at=at,
                     created_at=at,
                     submission_key=f"demo:{episode.pk}:{session.number}:{instrument.id}",

@@ -21,7 +21,7 @@ from core.measures import Instrument, InstrumentDefinitionError, score_response
 from core.measures.definitions import AnswerKind
 from core.measures.wording import apply_wording_pack
 from measures import registry
-from measures.models import RespondentRole, Response, WordingPack
+from measures.models import RespondentRole, Response, WordingPack, score_columns
 
 MAX_COMMENT = 2000
 
@@ -97,14 +97,7 @@ def do_submit_response(
         session_number=session_number,
         answers=scored,
         comment=comment,
-        total=float(score.total),
-        band=score.band.code if score.band else "",
-        clinical=score.clinical,
-        critical=score.critical,
-        flags=dict(score.flags),
-        subscales={k: float(v) for k, v in score.subscales.items()},
-        missing=list(score.missing),
-        prorated=score.prorated,
+        **score_columns(score),
         administered_at=administered_at or now,
         created_at=now,
         submission_key=submission_key[:64],

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from care.models import Episode
+from core.measures import Score
 
 
 class RespondentRole(models.TextChoices):
@@ -75,6 +76,20 @@ class Response(models.Model):
 
 class ResponseImmutableError(Exception):
     pass
+
+
+def score_columns(score: Score) -> dict[str, Any]:
+    """The Response columns that hold a core Score, computed once at submission."""
+    return {
+        "total": float(score.total),
+        "band": score.band.code if score.band else "",
+        "clinical": score.clinical,
+        "critical": score.critical,
+        "flags": dict(score.flags),
+        "subscales": {k: float(v) for k, v in score.subscales.items()},
+        "missing": list(score.missing),
+        "prorated": score.prorated,
+    }
 
 
 class WordingPack(models.Model):
