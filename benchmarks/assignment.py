@@ -19,7 +19,7 @@ from numpy.typing import NDArray
 from scipy import sparse
 from scipy.optimize import linprog
 
-from core.matching.assignment import assign_waitlist
+from core.matching.assignment import EVERY_SUITABLE_THERAPIST_FULL, assign_waitlist
 from core.matching.ranker import Matcher
 from core.matching.records import Intake, Slot, Therapist, TimeWindow
 from core.vocabulary import ALLIANCE_STYLES, APPROACHES, CONCERNS, GENDERS, PROFESSIONS
@@ -45,11 +45,16 @@ def _languages(rng: np.random.Generator, p_english: float) -> tuple[str, ...]:
     return tuple(spoken)
 
 
+def _rupees(amount: float) -> float:
+    """Fees to the nearest 50, as clinics quote them (the demo clinic is in India)."""
+    return float(round(amount / 50) * 50)
+
+
 def _therapist(rng: np.random.Generator, index: int) -> Therapist:
     form = rng.choice(3, p=[0.5, 0.2, 0.3])
     formats = (("online",), ("in_person",), ("online", "in_person"))[form]
-    fee = float(np.round(rng.uniform(40, 160)))
-    sliding = float(np.round(fee * rng.uniform(0.4, 0.8))) if rng.random() < 0.4 else None
+    fee = _rupees(rng.uniform(1_000, 4_000))
+    sliding = _rupees(fee * rng.uniform(0.4, 0.8)) if rng.random() < 0.4 else None
     starts = {
         (int(rng.choice(7, p=WEEKDAY_P)), int(rng.integers(8, 21)))
         for _ in range(rng.integers(3, 9))
@@ -86,7 +91,7 @@ def _intake(rng: np.random.Generator, index: int) -> Intake:
         languages=_languages(rng, p_english=0.7),
         format=str(rng.choice(["online", "in_person", "either"], p=[0.4, 0.2, 0.4])),
         city=str(rng.choice(CITIES)),
-        max_fee=float(np.round(rng.uniform(30, 150))),
+        max_fee=_rupees(rng.uniform(750, 3_750)),
         times=tuple(windows),
         styles=_pick(rng, list(ALLIANCE_STYLES), 0, 2),
         professions=_pick(rng, list(PROFESSIONS), 0, 2),
@@ -113,7 +118,15 @@ def solve_lp(
     capacities: NDArray[np.int64],
     n_clients: int,
 ) -> tuple[float, float]:
-    """(most clients placeable, best total score with that many) by two HiGHS LPs."""
+    """(clients placed, total score) of the lexicographic optimum, as one HiGHS LP.
+
+    max sum_p (BIG + score_p) x_p  s.t.  sum over a client's pairs <= 1, sum over a therapist's
+    pairs <= capacity, x >= 0 (x <= 1 is implied). BIG = 100 * min(clients, places) + 1 exceeds
+    any total score, so one more client placed outweighs any score: the lexicographic order. The
+    matrix is a bipartite incidence matrix (totally unimodular), so the simplex vertex is 0/1.
+    Dual simplex with its default steepest-edge pricing: 2-5x faster here than devex or the
+    interior-point method.
+    """
     n_pairs = clients.size
     columns = np.arange(n_pairs)
     a_ub = sparse.vstack(
@@ -126,45 +139,36 @@ def solve_lp(
         format="csr",
     )
     b_ub = np.concatenate([np.ones(n_clients), capacities.astype(np.float64)])
-    first = linprog(-np.ones(n_pairs), A_ub=a_ub, b_ub=b_ub, bounds=(0, 1), method="highs")
-    if first.status != 0:
-        raise RuntimeError(f"LP (clients placed) failed: {first.message}")
-    n_placed = round(-first.fun)
-    second = linprog(
-        -scores,
-        A_ub=a_ub,
-        b_ub=b_ub,
-        A_eq=sparse.csr_matrix(np.ones((1, n_pairs))),
-        b_eq=[n_placed],
-        bounds=(0, 1),
-        method="highs",
-    )
-    if second.status != 0:
-        raise RuntimeError(f"LP (total score) failed: {second.message}")
-    return float(-first.fun), float(-second.fun)
+    big = 100.0 * min(n_clients, int(capacities.sum())) + 1
+    lp = linprog(-(big + scores), A_ub=a_ub, b_ub=b_ub, bounds=(0, None), method="highs-ds")
+    if lp.status != 0:
+        raise RuntimeError(f"LP failed: {lp.message}")
+    return float(lp.x.sum()), float(scores @ lp.x)
 
 
 def bench_assign(n_therapists: int = 2_000, n_intakes: int = 10_000) -> None:
     """Time ``assign_waitlist`` on the real matcher's scores and check it against HiGHS."""
+    start = time.perf_counter()
     roster, intakes = generate_clinic_network(n_therapists, n_intakes)
+    generated = time.perf_counter() - start
     start = time.perf_counter()
     matcher = Matcher().fit(roster)
-    pairs = matcher.score_pairs(intakes)
+    clients, therapists, scores = matcher.score_pairs(intakes)
     scoring = time.perf_counter() - start
-    clients, therapists, scores = pairs
     n_pairs, seats = clients.size, sum(t.capacity for t in roster if t.accepting)
     print(
         f"assignment: {n_intakes:,} intakes x {n_therapists:,} therapists ({seats:,} open "
-        f"places): {n_pairs:,} feasible pairs ({n_pairs / (n_intakes * n_therapists):.1%}), "
-        f"Matcher.fit + score_pairs {scoring:.2f} s"
+        f"places, generated in {generated:.1f} s): {n_pairs:,} feasible pairs "
+        f"({n_pairs / (n_intakes * n_therapists):.1%}); Matcher.fit + score_pairs {scoring:.2f} s"
     )
     start = time.perf_counter()
     result = assign_waitlist(matcher, intakes)
     elapsed = time.perf_counter() - start
+    no_pair = sum(not u.reason.startswith(EVERY_SUITABLE_THERAPIST_FULL) for u in result.unassigned)
     print(
-        f"assignment: min-cost max-flow (OR-Tools) {elapsed:.2f} s including score_pairs; "
-        f"placed {len(result.assignments):,}, unplaced {len(result.unassigned):,}, "
-        f"total score {result.total_score:,.2f}"
+        f"assignment: assign_waitlist {elapsed:.2f} s (its own score_pairs, min-cost max-flow "
+        f"and reasons); placed {len(result.assignments):,}, unplaced {len(result.unassigned):,} "
+        f"({no_pair} with no feasible therapist), total score {result.total_score:,.2f}"
     )
     capacities = np.array([t.capacity if t.accepting else 0 for t in roster], dtype=np.int64)
     start = time.perf_counter()
@@ -172,7 +176,6 @@ def bench_assign(n_therapists: int = 2_000, n_intakes: int = 10_000) -> None:
     lp_time = time.perf_counter() - start
     gap = (lp_total - result.total_score) / lp_total if lp_total else 0.0
     print(
-        f"assignment: independent check, two HiGHS LPs (scipy linprog) {lp_time:.1f} s: "
-        f"placed {lp_placed:,.0f}, total score {lp_total:,.2f}; "
-        f"placed equal: {round(lp_placed) == len(result.assignments)}, relative gap {gap:.2e}"
+        f"assignment: independent check, HiGHS LP (scipy linprog, dual simplex) {lp_time:.0f} s: "
+        f"placed {lp_placed:,.2f}, total score {lp_total:,.2f}; relative gap {gap:.1e}"
     )

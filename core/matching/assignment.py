@@ -16,6 +16,7 @@ show both failures.
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -164,7 +165,7 @@ def _canonical_pairs(
     order = np.lexsort((therapists, clients))
     clients, therapists = clients[order], therapists[order]
     centiscores = np.rint(scores[order] * _SCALE).astype(np.int64)
-    # A pair reported twice keeps its first score: one arc per pair keeps "cap 1 per client" exact.
+    # A pair reported twice keeps its first score (lexsort is stable): one arc per pair.
     first = np.ones(clients.size, dtype=bool)
     first[1:] = (clients[1:] != clients[:-1]) | (therapists[1:] != therapists[:-1])
     return clients[first], therapists[first], centiscores[first]
@@ -271,6 +272,7 @@ _KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
 _FULL = frozenset({"not accepting new clients", "no open places"})
 
 
+@functools.lru_cache(maxsize=4096)
 def _kind_of(reason: str) -> str:
     """The constraint a ``why_not`` reason belongs to; an unrecognised reason stands for itself."""
     for kind, prefixes in _KINDS:

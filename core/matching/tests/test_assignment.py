@@ -8,8 +8,10 @@ capacities allow, then maximise the sum of pair scores. The fake matcher below p
 from __future__ import annotations
 
 import itertools
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -26,6 +28,10 @@ from core.matching.assignment import (
     Unplaced,
     assign_waitlist,
 )
+from core.matching.constraints import check_hard_constraints
+from core.matching.ranker import Matcher
+from core.matching.records import parse_roster, parse_waitlist
+from core.matching.tests import make_intake, make_therapist
 
 
 @dataclass(frozen=True)
@@ -401,3 +407,84 @@ def test_the_optimum_does_not_depend_on_waitlist_order(
     assert [u.client for u in second.unassigned] == [
         c.id for c in shuffled if c.id in {u.client for u in second.unassigned}
     ]
+
+
+# --- With the real Matcher ----------------------------------------------------------------------
+
+DOCS = Path(__file__).resolve().parents[3] / "docs"
+
+
+def test_real_matcher_hand_case_beats_greedy() -> None:
+    # Default weights (concerns 3, styles 2, professions 1, gender 1, slot 1, effectiveness 2;
+    # ranker docs) and the default intake (anxiety + sleep, no preferences, Thursday 17-21):
+    #   t1 treats anxiety only:  3*0.5 + 2 + 1 + 1 + 1 (slot 60 min inside) + 2*0.5 = 7.5 -> 75.00
+    #   t2 treats both:          3*1   + 2 + 1 + 1 + 1                     + 2*0.5 = 9.0 -> 90.00
+    # c1 speaks English (both feasible), c2 only Hindi (t2 only), c3 only German (nobody).
+    # Greedy takes c1-t2 (90) first and leaves c2 without a therapist; the optimum is
+    # c1-t1 + c2-t2 = 75 + 90 = 165 with both placed.
+    roster = (
+        make_therapist(id="t1", concerns=("anxiety",)),
+        make_therapist(id="t2", languages=("en", "hi")),
+    )
+    intakes = (
+        make_intake(id="c1"),
+        make_intake(id="c2", languages=("hi",)),
+        make_intake(id="c3", languages=("de",)),
+    )
+    result = assign_waitlist(Matcher().fit(roster), intakes)
+    assert result == Assignment(
+        assignments=(Placement("c1", "t1", 75.0), Placement("c2", "t2", 90.0)),
+        unassigned=(
+            Unplaced(
+                "c3", f"{NO_FEASIBLE_THERAPIST}; most often: no shared language (2 of 2 therapists)"
+            ),
+        ),
+        total_score=165.0,
+    )
+
+
+def test_real_matcher_full_therapist_is_reported_as_full() -> None:
+    # t1 suits c1 in every respect but has no open places; t2 shares no language.
+    roster = (make_therapist(id="t1", capacity=0), make_therapist(id="t2", languages=("ta",)))
+    result = assign_waitlist(Matcher().fit(roster), [make_intake(id="c1")])
+    assert result.unassigned == (Unplaced("c1", EVERY_SUITABLE_THERAPIST_FULL),)
+
+
+def test_real_matcher_on_the_documented_examples_is_optimal_and_consistent() -> None:
+    roster = parse_roster(json.loads((DOCS / "examples" / "roster.json").read_text("utf-8")))
+    waitlist = parse_waitlist(json.loads((DOCS / "examples" / "waitlist.json").read_text("utf-8")))
+    matcher = Matcher().fit(roster)
+    result = assign_waitlist(matcher, waitlist)
+    by_id = {t.id: t for t in roster}
+    intakes = {i.id: i for i in waitlist}
+    load: dict[str, int] = {}
+    for placement in result.assignments:
+        intake, therapist = intakes[placement.client], by_id[placement.therapist]
+        assert check_hard_constraints(therapist, intake) == ()
+        # The same score that `alliance match` (Matcher.rank) reports for the pair.
+        ranked = {m.therapist: m.score for m in matcher.rank(intake)}
+        assert placement.score == ranked[placement.therapist]
+        load[therapist.id] = load.get(therapist.id, 0) + 1
+    assert all(n <= by_id[t].capacity and by_id[t].accepting for t, n in load.items())
+    clients, therapists, scores = matcher.score_pairs(waitlist)
+    instance = Instance(
+        capacities=tuple(t.capacity for t in roster),
+        accepting=tuple(t.accepting for t in roster),
+        scores={
+            (int(i), int(j)): round(s * 100)
+            for i, j, s in zip(clients, therapists, scores, strict=True)
+        },
+        n_clients=len(waitlist),
+    )
+    assert _summary(result) == _hungarian(instance)
+    full = {"no open places", "not accepting new clients"}
+    for unplaced in result.unassigned:
+        intake = intakes[unplaced.client]
+        # Full: a therapist passes everything, or everything but having an open place.
+        if matcher.rank(intake) or any(
+            set(check_hard_constraints(t, intake)) <= full for t in roster
+        ):
+            assert unplaced.reason == EVERY_SUITABLE_THERAPIST_FULL
+        else:
+            assert unplaced.reason.startswith(f"{NO_FEASIBLE_THERAPIST}; most often: ")
+    assert any(u.reason.startswith(NO_FEASIBLE_THERAPIST) for u in result.unassigned)
