@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from accounts.models import Role, User
 from core.errors import NotFound
 from directory.models import StandingSlot, TherapistProfile
-from matching.models import AssignmentRun, Intake, IntakeStatus
+from matching.models import AssignmentRun, Intake, IntakeStatus, SlotBooking
 
 OPEN_INTAKE = (IntakeStatus.DRAFT, IntakeStatus.SUBMITTED)
 
@@ -36,7 +36,10 @@ def get_bookable_profile_for_user(viewer: User, profile_id: int) -> TherapistPro
         raise NotFound("No such therapist.")
     profile = (
         TherapistProfile.objects.filter(
-            pk=profile_id, user__clinic_id=viewer.clinic_id, user__is_active=True
+            pk=profile_id,
+            user__clinic_id=viewer.clinic_id,
+            user__is_active=True,
+            user__role=Role.THERAPIST,
         )
         .select_related("user")
         .first()
@@ -60,3 +63,12 @@ def get_assignment_run_for_user(viewer: User, run_id: int) -> AssignmentRun:
     if run is None:
         raise NotFound("No such assignment run.")
     return run
+
+
+def get_own_booking(viewer: User, booking_id: int) -> SlotBooking:
+    booking = (
+        SlotBooking.objects.filter(pk=booking_id, client=viewer).select_related("slot").first()
+    )
+    if booking is None:
+        raise NotFound("No such booking.")
+    return booking

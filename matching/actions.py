@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -18,6 +19,7 @@ from core import vocabulary
 from core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from core.matching.assignment import assign_waitlist
 from core.matching.constraints import check_hard_constraints, fitting_slots
+from core.matching.records import Slot
 from directory.models import StandingSlot, TherapistProfile
 from matching import engine
 from matching.models import AssignmentRun, BookingKind, Intake, IntakeStatus, SlotBooking
@@ -43,6 +45,11 @@ def do_save_intake(
     if actor.role != Role.CLIENT or actor.clinic is None:
         raise PermissionDenied("Only clients fill in an intake.")
     check_intake_fields(fields)
+    if Episode.objects.filter(client=actor, state__in=OPEN_STATES).exists():
+        raise Conflict(
+            "You are working with a therapist; a new search starts from a fit review.",
+            code="episode_open",
+        )
     intake = (
         Intake.objects.select_for_update()
         .filter(client=actor, status__in=[IntakeStatus.DRAFT, IntakeStatus.SUBMITTED])
@@ -55,7 +62,13 @@ def do_save_intake(
     if submit and intake.status == IntakeStatus.DRAFT:
         intake.status, intake.submitted_at = IntakeStatus.SUBMITTED, timezone.now()
     intake.updated_at = timezone.now()
-    intake.save()
+    try:
+        with transaction.atomic():
+            intake.save()
+    except IntegrityError:
+        raise Conflict(
+            "Your intake was just saved from elsewhere; reload the page.", code="intake_conflict"
+        ) from None
     intake.exclude.set([u for u in exclude if u.role == Role.THERAPIST])
     # Field names only: what someone is looking for in therapy is not for the audit trail.
     record_event(
@@ -120,6 +133,7 @@ def do_attach_intake_measure(actor: User, *, intake: Intake, response: Any) -> I
 
 
 def free_fitting_slots(profile: TherapistProfile, intake: Intake) -> list[StandingSlot]:
+    """The therapist's free standing slots inside the client's weekly times."""
     therapist = engine.roster_for_clinic_member(profile)
     record = engine.intake_record(intake)
     wanted = {(s.weekday, s.start) for s in fitting_slots(therapist, record)}
@@ -144,6 +158,33 @@ def do_book_slot(
         raise NotFound("No such slot.")
     if kind not in BookingKind.values:
         raise InvalidInput("Choose an introductory call or a first session.", code="booking_kind")
+    _check_pair(profile, intake)
+    if not _slot_fits(profile, slot, intake):
+        raise InvalidInput(
+            f"{slot} is outside the weekly times you gave.", code="slot_not_in_times"
+        )
+    if (
+        kind == BookingKind.INTRO
+        and SlotBooking.objects.filter(client=actor, kind=BookingKind.INTRO, active=True).exists()
+    ):
+        raise Conflict(
+            "You already have an introductory call booked; cancel it first.", code="intro_booked"
+        )
+    booking = _take_slot(actor, intake, profile, slot, kind)
+    if kind == BookingKind.FIRST_SESSION:
+        _start_with_therapist(actor, intake, profile)
+    record_event("matching.slot.booked", actor=actor, obj=booking, data={"kind": kind})
+    return booking
+
+
+def _slot_fits(profile: TherapistProfile, slot: StandingSlot, intake: Intake) -> bool:
+    """Whether this standing slot lies inside the client's weekly times (booked or not)."""
+    only = Slot(weekday=slot.weekday, start=slot.start.strftime("%H:%M"), minutes=slot.minutes)
+    record = dataclasses.replace(engine.roster_for_clinic_member(profile), slots=(only,))
+    return bool(fitting_slots(record, engine.intake_record(intake)))
+
+
+def _check_pair(profile: TherapistProfile, intake: Intake) -> None:
     failures = check_hard_constraints(
         engine.roster_for_clinic_member(profile), engine.intake_record(intake)
     )
@@ -152,10 +193,17 @@ def do_book_slot(
             "This therapist does not fit your intake: " + "; ".join(failures) + ".",
             code="not_a_match",
         )
-    booking = _take_slot(actor, intake, profile, slot, kind)
-    if kind == BookingKind.FIRST_SESSION:
-        _start_with_therapist(intake, profile)
-    record_event("matching.slot.booked", actor=actor, obj=booking, data={"kind": kind})
+
+
+@transaction.atomic
+def do_release_booking(actor: User, *, booking: SlotBooking) -> SlotBooking:
+    """The client cancels an introductory call: the slot is free again."""
+    if booking.client_id != actor.pk or booking.kind != BookingKind.INTRO:
+        raise PermissionDenied("Only the client cancels their own introductory call.")
+    if booking.active:
+        booking.active = False
+        booking.save(update_fields=["active"])
+        record_event("matching.slot.released", actor=actor, obj=booking)
     return booking
 
 
@@ -175,7 +223,9 @@ def _take_slot(
         raise Conflict(f"Someone has just booked {slot}.{more}", code="slot_taken") from None
 
 
-def _start_with_therapist(intake: Intake, profile: TherapistProfile) -> Episode:
+def _start_with_therapist(actor: User, intake: Intake, profile: TherapistProfile) -> Episode:
+    """Take one of the therapist's open places and start the episode; the client's intro
+    bookings are released (their standing slot is now the first session's)."""
     if Episode.objects.filter(client=intake.client, state__in=OPEN_STATES).exists():
         raise Conflict("You are already working with a therapist.", code="episode_open")
     updated = TherapistProfile.objects.filter(pk=profile.pk, capacity__gt=0).update(
@@ -183,10 +233,22 @@ def _start_with_therapist(intake: Intake, profile: TherapistProfile) -> Episode:
     )
     if not updated:
         raise Conflict("This therapist has just filled their last place.", code="therapist_full")
-    episode = do_start_episode(
-        None, client=intake.client, therapist=profile.user, started_on=timezone.localdate()
+    try:
+        with transaction.atomic():
+            episode = do_start_episode(
+                None,
+                client=intake.client,
+                therapist=profile.user,
+                started_on=timezone.localdate(),
+            )
+    except IntegrityError:
+        # A simultaneous booking with another therapist won (one open episode per client).
+        raise Conflict("You are already working with a therapist.", code="episode_open") from None
+    SlotBooking.objects.filter(client=intake.client, kind=BookingKind.INTRO, active=True).update(
+        active=False
     )
     Intake.objects.filter(pk=intake.pk).update(status=IntakeStatus.PLACED)
+    record_event("matching.intake.placed", actor=actor, obj=intake)
     return episode
 
 
@@ -220,33 +282,42 @@ def do_propose_assignment(actor: User) -> AssignmentRun:
 def do_confirm_assignment(actor: User, *, run: AssignmentRun) -> dict[str, int]:
     """Book each proposed pair's first fitting free slot as a first session.
 
-    A pair whose slot or place went in the meantime is skipped and stays on the waitlist.
+    Each pair is checked again against the hard constraints as they are now; a pair whose slot,
+    place or fit went in the meantime is skipped and its client stays on the waiting list.
+    Clients with the fewest fitting slots choose first, so one client does not take the only
+    slot another could use.
     """
     if not actor.is_clinic_staff or actor.clinic_id != run.clinic_id:
         raise PermissionDenied("Only staff of this clinic confirm its assignment.")
+    run = AssignmentRun.objects.select_for_update().get(pk=run.pk)
     if run.confirmed_at is not None:
         raise Conflict("This assignment was already confirmed.", code="already_confirmed")
+    pairs = [_load_pair(run, row) for row in run.proposal["assignments"]]
+    pairs.sort(key=_n_choices)
     placed = skipped = 0
-    for pair in run.proposal["assignments"]:
-        intake = Intake.objects.filter(
-            pk=int(pair["intake"]), clinic=run.clinic, status=IntakeStatus.SUBMITTED
-        ).first()
-        profile = TherapistProfile.objects.filter(
-            pk=int(pair["therapist"]), user__clinic=run.clinic
-        ).first()
-        slots = free_fitting_slots(profile, intake) if intake and profile else []
+    for intake, profile in pairs:
         try:
             with transaction.atomic():
-                if not slots or intake is None or profile is None:
+                if intake is None or profile is None:
                     raise Conflict("no longer possible", code="gone")
-                SlotBooking.objects.create(
+                _check_pair(profile, intake)
+                slots = free_fitting_slots(profile, intake)
+                if not slots:
+                    raise Conflict("no free slot", code="gone")
+                booking = SlotBooking.objects.create(
                     slot=slots[0],
                     client=intake.client,
                     intake=intake,
                     kind=BookingKind.FIRST_SESSION,
                 )
-                _start_with_therapist(intake, profile)
-        except (Conflict, IntegrityError):
+                _start_with_therapist(actor, intake, profile)
+                record_event(
+                    "matching.slot.booked",
+                    actor=actor,
+                    obj=booking,
+                    data={"kind": BookingKind.FIRST_SESSION.value},
+                )
+        except (Conflict, InvalidInput, IntegrityError):
             skipped += 1
         else:
             placed += 1
@@ -259,6 +330,23 @@ def do_confirm_assignment(actor: User, *, run: AssignmentRun) -> dict[str, int]:
         data={"n_placed": placed, "n_skipped": skipped},
     )
     return {"placed": placed, "skipped": skipped}
+
+
+def _n_choices(pair: tuple[Intake | None, TherapistProfile | None]) -> int:
+    intake, profile = pair
+    return len(free_fitting_slots(profile, intake)) if intake and profile else 0
+
+
+def _load_pair(
+    run: AssignmentRun, row: Mapping[str, Any]
+) -> tuple[Intake | None, TherapistProfile | None]:
+    intake = Intake.objects.filter(
+        pk=int(row["intake"]), clinic=run.clinic, status=IntakeStatus.SUBMITTED
+    ).first()
+    profile = TherapistProfile.objects.filter(
+        pk=int(row["therapist"]), user__clinic=run.clinic, user__is_active=True
+    ).first()
+    return intake, profile
 
 
 @transaction.atomic

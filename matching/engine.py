@@ -7,7 +7,7 @@ from collections import defaultdict
 
 from django.db.models import Prefetch
 
-from accounts.models import Clinic
+from accounts.models import Clinic, Role
 from core.matching.ranker import Matcher
 from core.matching.records import Intake as IntakeRecord
 from core.matching.records import Outcome, Slot, Therapist, TimeWindow
@@ -34,7 +34,9 @@ def roster_for_clinic(clinic: Clinic) -> tuple[Therapist, ...]:
         Prefetch("bookings", queryset=SlotBooking.objects.filter(active=True))
     )
     profiles = (
-        TherapistProfile.objects.filter(user__clinic=clinic, user__is_active=True)
+        TherapistProfile.objects.filter(
+            user__clinic=clinic, user__is_active=True, user__role=Role.THERAPIST
+        )
         .select_related("user")
         .prefetch_related(Prefetch("slots", queryset=slots))
         .order_by("pk")
@@ -43,6 +45,7 @@ def roster_for_clinic(clinic: Clinic) -> tuple[Therapist, ...]:
 
 
 def _therapist(profile: TherapistProfile) -> Therapist:
+    free = _free_slots(profile)
     return Therapist(
         id=str(profile.pk),
         profession=profile.profession,
@@ -56,9 +59,11 @@ def _therapist(profile: TherapistProfile) -> Therapist:
         sliding_scale_min=None
         if profile.sliding_scale_min is None
         else float(profile.sliding_scale_min),
-        gender=profile.gender,
-        slots=_free_slots(profile),
-        capacity=profile.capacity,
+        # A gender the therapist chose not to publish is not matched on or mentioned.
+        gender=profile.gender if profile.show_gender else "",
+        slots=free,
+        # Each new client takes a standing slot, so no more places than free slots.
+        capacity=min(profile.capacity, len(free)),
         accepting=profile.accepting,
     )
 
@@ -130,3 +135,19 @@ def intake_record(intake: Intake) -> IntakeRecord:
 
 def matcher_for_clinic(clinic: Clinic) -> Matcher:
     return Matcher().fit(roster_for_clinic(clinic), outcomes_for_clinic(clinic))
+
+
+def why_nobody_fits(matcher: Matcher, intake: IntakeRecord) -> list[tuple[str, int]]:
+    """The hard constraints that ruled therapists out, most common first (for an empty result)."""
+    tally: dict[str, int] = defaultdict(int)
+    for therapist in matcher.roster_:
+        for reason in matcher.why_not(intake, therapist.id):
+            tally[_reason_kind(reason)] += 1
+    return sorted(tally.items(), key=lambda item: (-item[1], item[0]))
+
+
+def _reason_kind(reason: str) -> str:
+    # "fee 2500 is above your maximum 2000" and "fee 3100 is above …" are the same kind.
+    if reason.startswith("fee "):
+        return "fee above your maximum"
+    return reason

@@ -13,6 +13,7 @@ from matching import actions, engine
 from matching.access import (
     get_assignment_run_for_user,
     get_bookable_profile_for_user,
+    get_own_booking,
     get_own_intake,
     get_slot_of_profile,
     get_waitlist_for_user,
@@ -92,7 +93,12 @@ def intake(request: HttpRequest) -> HttpResponse:
         else:
             if saved.status == IntakeStatus.SUBMITTED and "submit" in request.POST:
                 return redirect("matches")
-            messages.success(request, "Your intake is saved as a draft.")
+            messages.success(
+                request,
+                "Your intake is saved."
+                if saved.status == IntakeStatus.SUBMITTED
+                else "Your intake is saved as a draft.",
+            )
             return redirect("intake")
     status = 400 if request.method == "POST" else 200
     return render(request, "matching/intake.html", {"form": form, "intake": current}, status=status)
@@ -135,10 +141,24 @@ def matches(request: HttpRequest) -> HttpResponse:
         return render(request, "matching/matches.html", {"intake": current, "results": []})
     assert client.clinic is not None
     matcher = engine.matcher_for_clinic(client.clinic)
-    ranked = matcher.rank(engine.intake_record(current), top=10)
-    profiles = TherapistProfile.objects.in_bulk([int(m.therapist) for m in ranked])
+    record = engine.intake_record(current)
+    ranked = matcher.rank(record, top=10)
+    profiles = TherapistProfile.objects.select_related("user").in_bulk(
+        [int(m.therapist) for m in ranked]
+    )
     results = [(match, profiles[int(match.therapist)]) for match in ranked]
-    return render(request, "matching/matches.html", {"intake": current, "results": results})
+    why = [] if results else engine.why_nobody_fits(matcher, record)[:4]
+    context = {"intake": current, "results": results, "why": why}
+    return render(request, "matching/matches.html", context)
+
+
+@require_POST
+def cancel_booking(request: HttpRequest, booking_id: int) -> HttpResponse:
+    client = _user(request)
+    booking = get_own_booking(client, booking_id)
+    actions.do_release_booking(client, booking=booking)
+    messages.success(request, "Your introductory call is cancelled; the time is free again.")
+    return redirect("client-home")
 
 
 def book(request: HttpRequest, profile_id: int) -> HttpResponse:

@@ -34,7 +34,7 @@ from accounts.models import User
 from alerts.models import Alert
 from care.actions import do_start_episode
 from matching.actions import do_save_intake
-from matching.models import AssignmentRun
+from matching.models import AssignmentRun, SlotBooking
 from measures.actions import do_submit_response
 from tests.factories import make_client, make_clinic, make_staff, make_therapist
 
@@ -130,7 +130,12 @@ TABLE: dict[str, Row] = {
         "explicit",
         method="PUT",
         kwargs=PROFILE,
-        body={"slots": [{"weekday": 1, "start": "09:00", "minutes": 50}]},
+        body={
+            "slots": [
+                {"weekday": 3, "start": "18:00", "minutes": 50},  # kept: it has a booking
+                {"weekday": 1, "start": "09:00", "minutes": 50},
+            ]
+        },
         expect={"therapist_a": "allowed", "staff_a": "allowed"},
     ),
     "intake": Row("role:client"),
@@ -149,6 +154,12 @@ TABLE: dict[str, Row] = {
             "staff_a": 403,
             "staff_b": 403,
         },
+    ),
+    "booking-cancel": Row(
+        "explicit",
+        method="POST",
+        kwargs={"booking_id": "{booking}"},
+        expect={"client_a2": "allowed"},
     ),
     "waitlist": Row("role:staff"),
     "assignment-propose": Row("role:staff", method="POST"),
@@ -188,7 +199,7 @@ TABLE: dict[str, Row] = {
             "times": [{"weekday": 3, "from": "17:00", "to": "21:00"}],
         },
         expect={
-            "client_a": "allowed",
+            "client_a": 409,  # in therapy: a new search starts from a fit review
             "client_a2": "allowed",
             "client_b": "allowed",
             "therapist_a": 403,
@@ -215,7 +226,7 @@ TABLE: dict[str, Row] = {
         body={
             "therapist_profile_id": "{other_profile}",
             "slot_id": "{other_slot}",
-            "kind": "intro",
+            "kind": "first_session",
         },
         expect={
             "client_a2": "allowed",
@@ -395,8 +406,15 @@ def world(db: None) -> World:
             ).pk
         ),
     }
-    # client_a2 is on the waiting list with a submitted intake that fits therapist_a2.
+    # client_a2 is on the waiting list with a submitted intake that fits therapist_a2, and an
+    # introductory call booked with therapist_a.
     do_save_intake(world.client_a2, fields=WAITING_INTAKE, exclude=[], submit=True)
+    intro_with = world.therapist_a.therapist_profile
+    world.ids["booking"] = str(
+        SlotBooking.objects.create(
+            slot=intro_with.slots.get(), client=world.client_a2, kind="intro"
+        ).pk
+    )
     return world
 
 

@@ -114,3 +114,44 @@ def test_two_clients_racing_for_one_slot_exactly_one_wins() -> None:
     assert sorted(outcomes) == ["booked"] + ["slot_taken"] * (len(clients) - 1)
     assert SlotBooking.objects.filter(active=True).count() == 1
     assert Episode.objects.count() == 1
+
+
+def test_a_slot_outside_the_clients_times_is_refused(db: None) -> None:
+    clinic, client = clinic_with_client()
+    profile = therapist(clinic, slots=((3, "18:00"), (0, "08:00")))
+    intake = submitted_intake(client)
+    monday = profile.slots.get(weekday=0)
+    with pytest.raises(Exception, match="outside the weekly times"):
+        do_book_slot(client, intake=intake, profile=profile, slot=monday, kind="intro")
+    assert not SlotBooking.objects.exists()
+
+
+def test_one_intro_at_a_time_cancel_frees_it_and_placement_releases_it(db: None) -> None:
+    clinic, client = clinic_with_client()
+    first = therapist(clinic)
+    second = therapist(clinic)
+    intake = submitted_intake(client)
+    intro = do_book_slot(client, intake=intake, profile=first, slot=first.slots.get(), kind="intro")
+    with pytest.raises(Conflict):
+        do_book_slot(client, intake=intake, profile=second, slot=second.slots.get(), kind="intro")
+    _as(client).post(reverse("booking-cancel", args=[intro.pk]))
+    intro.refresh_from_db()
+    assert not intro.active
+    again = do_book_slot(
+        client, intake=intake, profile=second, slot=second.slots.get(), kind="intro"
+    )
+    do_book_slot(client, intake=intake, profile=first, slot=first.slots.get(), kind="first_session")
+    again.refresh_from_db()
+    assert not again.active  # placed: the intro call's slot is free again
+    assert SlotBooking.objects.filter(active=True).count() == 1
+
+
+def test_a_client_in_therapy_cannot_start_a_new_intake(db: None) -> None:
+    clinic, client = clinic_with_client()
+    profile = therapist(clinic)
+    intake = submitted_intake(client)
+    do_book_slot(
+        client, intake=intake, profile=profile, slot=profile.slots.get(), kind="first_session"
+    )
+    with pytest.raises(Conflict):
+        submitted_intake(client)

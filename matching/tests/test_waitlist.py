@@ -48,3 +48,26 @@ def test_another_clinic_cannot_see_the_run(db: None) -> None:
     outsider = Client()
     outsider.force_login(make_staff(clinic=make_clinic()))
     assert outsider.get(reverse("assignment-run", args=[run.pk])).status_code == 404
+
+
+def test_confirm_rechecks_constraints_and_never_confirms_twice(db: None) -> None:
+    from core.errors import Conflict
+    from matching.actions import do_confirm_assignment, do_propose_assignment, do_save_intake
+
+    clinic = make_clinic()
+    staff = make_staff(clinic=clinic)
+    profile = therapist(clinic, capacity=2, slots=((3, "18:00"),))  # 2 places but 1 slot
+    clients = [make_client(clinic=clinic) for _ in range(2)]
+    for client in clients:
+        submitted_intake(client)
+    run = do_propose_assignment(staff)
+    assert len(run.proposal["assignments"]) == 1  # no more places than free slots
+    placed_client = Intake.objects.get(pk=int(run.proposal["assignments"][0]["intake"])).client
+    # Before confirmation, that client says they know the therapist: no dual relationship.
+    do_save_intake(placed_client, fields={}, exclude=[profile.user], submit=True)
+    assert do_confirm_assignment(staff, run=run) == {"placed": 0, "skipped": 1}
+    assert not Episode.objects.exists()
+    import pytest
+
+    with pytest.raises(Conflict):
+        do_confirm_assignment(staff, run=run)
