@@ -48,7 +48,7 @@ from core.matching.constraints import (
     style_words,
     window_minutes,
 )
-from core.matching.effectiveness import TherapistEffectiveness
+from core.matching.effectiveness import Z_95, TherapistEffectiveness
 from core.matching.records import Intake, Outcome, RecordError, Therapist
 from core.vocabulary import ALLIANCE_STYLES, CONCERNS, GENDERS, PROFESSIONS
 
@@ -403,9 +403,17 @@ def _preference_reasons(
             unmet.append(f"does not list {concern_words(concern)} among their concerns")
     for concern in intake.concerns:
         effect = effects.effect(therapist.id, concern)
-        if effect is not None and effect.is_strong:
+        if effect is None:
+            continue  # too few cases to say anything: neither praised nor penalised
+        if effect.is_strong:
             reasons.append(
                 f"strong results with {concern_words(concern)} in this clinic (n = {effect.n})"
+            )
+        elif effect.shrunk + Z_95 * effect.se >= 0:
+            # Measured, and not clearly different from the clinic: say so, with the count.
+            reasons.append(
+                f"results with {concern_words(concern)} in this clinic are around the clinic "
+                f"average (n = {effect.n})"
             )
     shared_styles = [s for s in intake.styles if s in therapist.styles]
     reasons += [f"works in a {style_words(s)} style" for s in shared_styles]

@@ -241,11 +241,20 @@ def test_effectiveness_moves_the_score_by_hand() -> None:
         ("New", 90.0),
         ("B", 85.0),
     ]
-    # 0.25 - 1.96 * sqrt(48/45) / 8 = -0.003: not a strong result, so not a reason.
-    assert not any("results" in reason for m in ranked for reason in m.reasons)
+    # 0.25 - 1.96 * sqrt(48/45) / 8 = -0.003: not a strong result. A, B and C are measured
+    # (16 cases each) and none is clearly different from the clinic (B: -0.25 + 0.253 >= 0),
+    # so each says so with its count; the new therapist says nothing at all.
+    by_id = {m.therapist: m for m in ranked}
+    assert not any("strong results" in reason for m in ranked for reason in m.reasons)
+    around = "results with anxiety and worry in this clinic are around the clinic average (n = 16)"
+    for name in ("A", "B", "C"):
+        assert around in by_id[name].reasons
+    assert not any("result" in reason for reason in by_id["New"].reasons)
 
 
 def test_strong_results_are_a_reason_and_weak_ones_are_never_spelled_out() -> None:
+    # With k = 4, B's effect is -0.8 and its interval lies below the clinic mean: the score says
+    # so, the reasons do not (no reason is ever a criticism).
     roster = [make_therapist(id=name) for name in ("A", "B", "New")]
     model = TherapistEffectiveness(min_cases=15, prior_cases=4, instrument_sd={"x": 1.0})
     matcher = Matcher(effectiveness=model).fit(roster, OUTCOMES)
