@@ -96,6 +96,6 @@ def _showcase_waiting_client(clinic: DemoClinic) -> str:
     best: tuple[int, int, str] = (-1, -1, "")
     for intake in Intake.objects.filter(clinic=stored, status="submitted").order_by("pk"):
         ranked = matcher.rank(engine.intake_record(intake), top=5)
-        strong = sum("strong results" in reason for m in ranked for reason in m.reasons)
+        strong = sum("in this clinic" in reason for m in ranked for reason in m.reasons)
         best = max(best, (strong, len(ranked), intake.client.email))
     return best[2]
