@@ -403,8 +403,10 @@ def _preference_reasons(
             unmet.append(f"does not list {concern_words(concern)} among their concerns")
     for concern in intake.concerns:
         effect = effects.effect(therapist.id, concern)
-        if effect is None:
-            continue  # too few cases to say anything: neither praised nor penalised
+        if effect is None or concern not in therapist.concerns:
+            # Too few cases to say anything (neither praised nor penalised), or a concern they
+            # do not offer: outcomes are measured per instrument, whatever the client came for.
+            continue
         if effect.is_strong:
             reasons.append(
                 f"strong results with {concern_words(concern)} in this clinic (n = {effect.n})"
