@@ -12,10 +12,15 @@ ALLIANCE_DEBUG         1 shows Django's debug pages (never in production).
 ALLIANCE_TRUSTED_PROXIES  how many reverse proxies append to X-Forwarded-For (default 0: the
                        client address is the socket peer and the header is ignored).
 ALLIANCE_EMAIL_URL     not yet supported; mail goes to the console.
+ALLIANCE_FIELD_KEYS    comma-separated Fernet keys that encrypt private text (notes, notebook,
+                       messages) at rest; the first encrypts, all decrypt (rotation). Required in
+                       production and kept apart from ALLIANCE_SECRET_KEY. In development a random
+                       key is kept in DATA_DIR.
 """
 
 from __future__ import annotations
 
+import base64
 import secrets
 from pathlib import Path
 
@@ -54,6 +59,26 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 
+
+def _field_keys() -> list[str]:
+    keys = env_list("ALLIANCE_FIELD_KEYS")
+    if keys:
+        return keys
+    if PRODUCTION:
+        raise ConfigurationError(
+            "ALLIANCE_FIELD_KEYS is required when ALLIANCE_PRODUCTION=1 (python3 -c "
+            "'import base64, os; print(base64.urlsafe_b64encode(os.urandom(32)).decode())')."
+        )
+    path = DATA_DIR / "field_key"
+    if not path.exists():
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        path.write_text(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())
+        path.chmod(0o600)
+    return [path.read_text().strip()]
+
+
+ALLIANCE_FIELD_KEYS = _field_keys()
+
 ALLOWED_HOSTS = env_list("ALLIANCE_ALLOWED_HOSTS")
 if PRODUCTION and not ALLOWED_HOSTS:
     raise ConfigurationError("ALLIANCE_ALLOWED_HOSTS is required when ALLIANCE_PRODUCTION=1.")
@@ -78,6 +103,10 @@ INSTALLED_APPS = [
     "measures",
     "alerts",
     "matching",
+    "goals",
+    "contact",
+    "notes",
+    "reviews",
 ]
 
 MIDDLEWARE = [

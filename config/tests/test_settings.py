@@ -6,6 +6,7 @@ because settings are read once at import and a bad value must stop the process a
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import secrets
@@ -21,6 +22,7 @@ PRODUCTION = {
     "ALLIANCE_PRODUCTION": "1",
     "ALLIANCE_SECRET_KEY": SECRET,
     "ALLIANCE_ALLOWED_HOSTS": "alliance.example.org",
+    "ALLIANCE_FIELD_KEYS": base64.urlsafe_b64encode(os.urandom(32)).decode(),
 }
 
 
@@ -74,6 +76,15 @@ def test_production_without_a_secret_key_stops_with_one_line(tmp_path: Path) -> 
     done = alliance(tmp_path, "check", **env)
 
     assert_one_line_error(done, "ALLIANCE_SECRET_KEY")
+
+
+def test_production_without_field_keys_stops_with_one_line(tmp_path: Path) -> None:
+    # Private text must never be encrypted with a key nobody chose and nobody backed up.
+    env = {k: v for k, v in PRODUCTION.items() if k != "ALLIANCE_FIELD_KEYS"}
+
+    done = alliance(tmp_path, "check", **env)
+
+    assert_one_line_error(done, "ALLIANCE_FIELD_KEYS")
 
 
 def test_production_without_allowed_hosts_stops_with_one_line(tmp_path: Path) -> None:
