@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from accounts.models import User
-from care.models import OPEN_STATES, Episode
+from care.models import OPEN_STATES, Episode, FrameVersion, Session
 from core.errors import NotFound
 
 
@@ -71,3 +71,34 @@ def get_client_record_for_user(viewer: User, client_id: int) -> User:
     if client is None:
         raise NotFound("No such client.")
     return client
+
+
+def get_frame_for_user(viewer: User, frame_id: int) -> FrameVersion:
+    """A frame version, through its episode: only the episode's client or therapist."""
+    episode_id = FrameVersion.objects.filter(pk=frame_id).values_list("episode_id", flat=True)
+    found = episode_id.first()
+    if found is None:
+        raise NotFound("No such frame.")
+    episode = get_clinical_episode_for_user(viewer, found)
+    frame = FrameVersion.objects.get(pk=frame_id)
+    frame.episode = episode
+    return frame
+
+
+def get_session_for_user(viewer: User, session_id: int) -> Session:
+    """A session, through its episode: only the episode's client or therapist."""
+    episode_id = Session.objects.filter(pk=session_id).values_list("episode_id", flat=True)
+    found = episode_id.first()
+    if found is None:
+        raise NotFound("No such session.")
+    episode = get_clinical_episode_for_user(viewer, found)
+    session = Session.objects.select_related("frame").get(pk=session_id)
+    session.episode = episode
+    return session
+
+
+def get_sessions_for_user(viewer: User) -> QuerySet[Session]:
+    """The sessions the viewer takes part in, as client or as therapist."""
+    if not viewer.is_authenticated:
+        return Session.objects.none()
+    return Session.objects.filter(Q(client=viewer) | Q(therapist=viewer))

@@ -20,6 +20,7 @@ from django.db import transaction
 
 from accounts.models import User
 from audit.trail import record_event
+from care.actions import offer_online_after_move
 from core.errors import Conflict, InvalidInput, PermissionDenied
 from core.vocabulary import (
     ALLIANCE_STYLES,
@@ -212,12 +213,16 @@ def do_update_therapist_profile(
     changed = [name for name, value in cleaned.items() if getattr(profile, name) != value]
     if not changed:
         return profile
+    moved_city = "city" in changed and bool(profile.city)
     for name in changed:
         setattr(profile, name, cleaned[name])
     profile.save(update_fields=changed)
     record_event(
         "directory.profile.updated", actor=actor, obj=profile, data=dict.fromkeys(changed, True)
     )
+    if moved_city:
+        # Clients seen in person keep their therapist: they are offered the same slot online.
+        offer_online_after_move(profile.user, new_city=profile.city or "another city")
     return profile
 
 

@@ -13,8 +13,9 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from audit.trail import record_event
-from care.actions import do_start_episode
-from care.models import OPEN_STATES, Episode
+from care.actions import do_end_episode, do_start_episode
+from care.frames import draft_first_frame
+from care.models import OPEN_STATES, EndReason, Episode
 from core import vocabulary
 from core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from core.matching.assignment import assign_waitlist
@@ -45,16 +46,18 @@ def do_save_intake(
     if actor.role != Role.CLIENT or actor.clinic is None:
         raise PermissionDenied("Only clients fill in an intake.")
     check_intake_fields(fields)
-    if Episode.objects.filter(client=actor, state__in=OPEN_STATES).exists():
-        raise Conflict(
-            "You are working with a therapist; a new search starts from a fit review.",
-            code="episode_open",
-        )
     intake = (
         Intake.objects.select_for_update()
         .filter(client=actor, status__in=[IntakeStatus.DRAFT, IntakeStatus.SUBMITTED])
         .first()
     ) or Intake(client=actor, clinic=actor.clinic)
+    open_episode = Episode.objects.filter(client=actor, state__in=OPEN_STATES).first()
+    if open_episode is not None and intake.rematch_from_id != open_episode.pk:
+        # A re-match search (opened by a fit review) may be edited; any other new search waits.
+        raise Conflict(
+            "You are working with a therapist; a new search starts from a fit review.",
+            code="episode_open",
+        )
     changed = sorted(k for k in INTAKE_FIELDS if k in fields and getattr(intake, k) != fields[k])
     for key in INTAKE_FIELDS:
         if key in fields:
@@ -172,7 +175,7 @@ def do_book_slot(
         )
     booking = _take_slot(actor, intake, profile, slot, kind)
     if kind == BookingKind.FIRST_SESSION:
-        _start_with_therapist(actor, intake, profile)
+        _start_with_therapist(actor, intake, profile, slot, transfer=True)
     record_event("matching.slot.booked", actor=actor, obj=booking, data={"kind": kind})
     return booking
 
@@ -223,11 +226,22 @@ def _take_slot(
         raise Conflict(f"Someone has just booked {slot}.{more}", code="slot_taken") from None
 
 
-def _start_with_therapist(actor: User, intake: Intake, profile: TherapistProfile) -> Episode:
+def _start_with_therapist(
+    actor: User,
+    intake: Intake,
+    profile: TherapistProfile,
+    slot: StandingSlot,
+    *,
+    transfer: bool = False,
+) -> Episode:
     """Take one of the therapist's open places and start the episode; the client's intro
-    bookings are released (their standing slot is now the first session's)."""
-    if Episode.objects.filter(client=intake.client, state__in=OPEN_STATES).exists():
-        raise Conflict("You are already working with a therapist.", code="episode_open")
+    bookings are released (their standing slot is now the first session's). The first frame
+    is drafted from the booked slot, for both to accept.
+
+    With ``transfer`` (the client's own booking) and a re-match intake, the episode the client
+    is leaving ends as transferred in this same transaction: they are never with two
+    therapists at once, nor left with none if the booking fails."""
+    _end_rematched_episode(actor, intake, transfer=transfer)
     updated = TherapistProfile.objects.filter(pk=profile.pk, capacity__gt=0).update(
         capacity=F("capacity") - 1
     )
@@ -244,12 +258,47 @@ def _start_with_therapist(actor: User, intake: Intake, profile: TherapistProfile
     except IntegrityError:
         # A simultaneous booking with another therapist won (one open episode per client).
         raise Conflict("You are already working with a therapist.", code="episode_open") from None
+    Episode.objects.filter(pk=episode.pk).update(holds_place=True)
+    episode.holds_place = True
     SlotBooking.objects.filter(client=intake.client, kind=BookingKind.INTRO, active=True).update(
         active=False
     )
     Intake.objects.filter(pk=intake.pk).update(status=IntakeStatus.PLACED)
     record_event("matching.intake.placed", actor=actor, obj=intake)
+    draft_first_frame(
+        episode,
+        weekday=slot.weekday,
+        start=slot.start,
+        minutes=slot.minutes,
+        preferred_format=intake.format,
+    )
     return episode
+
+
+def _end_rematched_episode(actor: User, intake: Intake, *, transfer: bool) -> None:
+    leaving = (
+        Episode.objects.select_for_update()
+        .filter(client=intake.client, state__in=OPEN_STATES)
+        .first()
+    )
+    if leaving is None:
+        return
+    if not transfer or intake.rematch_from_id != leaving.pk:
+        raise Conflict("You are already working with a therapist.", code="episode_open")
+    do_end_episode(None, episode=leaving, reason=EndReason.REMATCH)
+    # The standing slot the client held with the therapist they leave is free again.
+    released = SlotBooking.objects.filter(
+        client=intake.client,
+        kind=BookingKind.FIRST_SESSION,
+        active=True,
+        slot__therapist__user_id=leaving.therapist_id,
+    ).update(active=False)
+    record_event(
+        "matching.intake.transferred",
+        actor=actor,
+        obj=intake,
+        data={"from_episode": leaving.pk, "n_slots_released": released},
+    )
 
 
 @transaction.atomic
@@ -310,7 +359,7 @@ def do_confirm_assignment(actor: User, *, run: AssignmentRun) -> dict[str, int]:
                     intake=intake,
                     kind=BookingKind.FIRST_SESSION,
                 )
-                _start_with_therapist(actor, intake, profile)
+                _start_with_therapist(actor, intake, profile, slots[0])
                 record_event(
                     "matching.slot.booked",
                     actor=actor,

@@ -113,6 +113,9 @@ def intake_record(intake: Intake) -> IntakeRecord:
     profile = getattr(intake.client, "client_profile", None)
     if profile is not None:
         excluded_users |= set(profile.excluded_therapists.values_list("pk", flat=True))
+    if intake.rematch_from is not None:
+        # A re-match looks for a different fit: never the therapist the client is leaving.
+        excluded_users.add(intake.rematch_from.therapist_id)
     excluded = TherapistProfile.objects.filter(user__in=excluded_users).values_list("pk", flat=True)
     return IntakeRecord(
         id=str(intake.pk),

@@ -53,6 +53,15 @@ class Intake(models.Model):
     gad7 = models.ForeignKey(
         "measures.Response", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    rematch_from = models.ForeignKey(
+        "care.Episode",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="rematch_intakes",
+        help_text="Set for a re-match search: booking a first session moves the client from "
+        "this episode to the new therapist (its therapist is never matched).",
+    )
     created_at = models.DateTimeField(default=timezone.now)
     submitted_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(default=timezone.now)

@@ -3,10 +3,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_POST
 
 from accounts.access import get_people_for_user, require_role
 from accounts.models import Role, User
+from care.access import get_current_episode_for_client
+from care.models import Episode
 from core.errors import DomainError
 from directory.models import TherapistProfile
 from matching import actions, engine
@@ -148,8 +151,25 @@ def matches(request: HttpRequest) -> HttpResponse:
     )
     results = [(match, profiles[int(match.therapist)]) for match in ranked]
     why = [] if results else engine.why_nobody_fits(matcher, record)[:4]
-    context = {"intake": current, "results": results, "why": why}
+    context = {"intake": current, "results": results, "why": why, "leaving": _leaving(current)}
     return render(request, "matching/matches.html", context)
+
+
+def _leaving(intake: Intake) -> Episode | None:
+    """The episode a re-match search would move the client from, while it is still open."""
+    episode = intake.rematch_from
+    return episode if episode is not None and episode.is_open else None
+
+
+def _after_transfer(client: User) -> HttpResponse:
+    """After a re-match, ask whether the new therapist may see the earlier history."""
+    episode = get_current_episode_for_client(client)
+    if episode is None:
+        return redirect("client-home")
+    try:
+        return redirect(reverse("history-consent", args=[episode.pk]))
+    except NoReverseMatch:  # the page belongs to the reviews app
+        return redirect("client-home")
 
 
 @require_POST
@@ -169,6 +189,7 @@ def book(request: HttpRequest, profile_id: int) -> HttpResponse:
     if current is None or current.status != IntakeStatus.SUBMITTED:
         return redirect("intake")
     error = ""
+    leaving = _leaving(current)
     if request.method == "POST":
         try:
             slot = get_slot_of_profile(profile, int(request.POST.get("slot", "0") or 0))
@@ -187,9 +208,17 @@ def book(request: HttpRequest, profile_id: int) -> HttpResponse:
                 f"Booked: {booking.get_kind_display()} with "
                 f"{profile.user.full_name}, {booking.slot}.",
             )
+            if leaving is not None and booking.kind == BookingKind.FIRST_SESSION:
+                return _after_transfer(client)
             return redirect("client-home")
     slots = actions.free_fitting_slots(profile, current)
-    context = {"profile": profile, "slots": slots, "kinds": BookingKind.choices, "error": error}
+    context = {
+        "profile": profile,
+        "slots": slots,
+        "kinds": BookingKind.choices,
+        "error": error,
+        "leaving": leaving,
+    }
     return render(request, "matching/book.html", context, status=409 if error else 200)
 
 

@@ -1,0 +1,1 @@
+"""Care pages, one module per subject: episodes, frames, sessions, overviews."""
