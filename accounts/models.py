@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -19,6 +20,22 @@ class Clinic(models.Model):
         max_length=200,
         default="Tele-MANAS 14416 or 1-800-891-4416 (24x7, India) · emergency 112",
         help_text="Shown wherever a client might need urgent help. Check it for your locale.",
+    )
+    safety_escalation_minutes = models.PositiveIntegerField(
+        default=60,
+        validators=[MinValueValidator(5)],
+        help_text=(
+            "A safety alert its therapist has not acknowledged after this many minutes is "
+            "escalated to the clinic's staff."
+        ),
+    )
+    measurement_schedule = models.JSONField(
+        default=list,
+        blank=True,
+        help_text=(
+            "The clinic's measurement schedule: rules as read by "
+            "core.monitoring.schedule.parse_schedule. Empty: Alliance's default schedule."
+        ),
     )
     created_at = models.DateTimeField(default=timezone.now)
 

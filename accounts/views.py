@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts import actions
@@ -21,9 +22,14 @@ from accounts.forms import LoginForm, NewAccountForm, SignUpForm
 from accounts.models import Role, User
 from alerts.access import get_alerts_for_user
 from alerts.models import AlertState
-from care.access import get_current_episode_for_client, get_episodes_for_user
-from care.models import OPEN_STATES
+from care.access import (
+    get_current_episode_for_client,
+    get_episodes_for_user,
+    get_sessions_for_user,
+)
+from care.models import OPEN_STATES, SessionStatus
 from core.errors import DomainError
+from measures.caseload import build_caseload
 
 HOME_BY_ROLE = {
     Role.CLIENT: "client-home",
@@ -89,19 +95,30 @@ def client_home(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     require_role(user, Role.CLIENT)
     episode = get_current_episode_for_client(user)
-    return render(request, "accounts/client_home.html", {"person": user, "episode": episode})
+    next_session = None
+    if episode is not None:
+        next_session = (
+            get_sessions_for_user(user)
+            .filter(episode=episode, status=SessionStatus.SCHEDULED, starts_at__gt=timezone.now())
+            .order_by("starts_at")
+            .first()
+        )
+    context = {"person": user, "episode": episode, "next_session": next_session}
+    return render(request, "accounts/client_home.html", context)
 
 
 def therapist_home(request: HttpRequest) -> HttpResponse:
+    """The caseload at a glance, in a fixed number of queries however many clients."""
     user = _user(request)
     require_role(user, Role.THERAPIST)
-    caseload = get_episodes_for_user(user).filter(therapist=user, state__in=OPEN_STATES)
+    now = timezone.now()
+    episodes = list(get_episodes_for_user(user).filter(therapist=user, state__in=OPEN_STATES))
     alerts = (
         get_alerts_for_user(user).filter(state=AlertState.OPEN).select_related("episode__client")
     )
     context = {
         "person": user,
-        "caseload": caseload.order_by("client__first_name"),
+        "caseload": build_caseload(episodes, now),
         "alerts": alerts,
     }
     return render(request, "accounts/therapist_home.html", context)

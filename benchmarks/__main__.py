@@ -5,7 +5,9 @@
 - demo clinic: generation and loading time;
 - measures: scoring throughput and check-in submission;
 - matching: ranking one intake against 20,000 therapists; assigning 10,000 waiting clients to
-  2,000 therapists, checked against an independent LP solver.
+  2,000 therapists, checked against an independent LP solver;
+- monitoring: the therapist's dashboard for 60 clients (time, queries vs 5 clients), evaluating
+  one episode's alerts, planning a frame's sessions, a check-in with its monitoring hook.
 
 Runs against a throw-away SQLite database in a temporary directory.
 """
@@ -192,6 +194,9 @@ def main() -> None:
     from benchmarks.assignment import bench_assign
 
     bench_assign()
+    from benchmarks.monitoring import run as bench_monitoring
+
+    bench_monitoring()
 
 
 if __name__ == "__main__":

@@ -14,10 +14,16 @@ from ninja.errors import ValidationError
 from ninja.security import django_auth
 
 from accounts.api import router as accounts_router
+from alerts.api import router as alerts_router
+from care.api import router as care_router
+from contact.api import router as contact_router
 from core.errors import DomainError
 from directory.api import router as directory_router
+from goals.api import router as goals_router
 from matching.api import router as matching_router
 from measures.api import router as measures_router
+from notes.api import router as notes_router
+from reviews.api import router as reviews_router
 
 api = NinjaAPI(
     title="Alliance API",
@@ -30,6 +36,12 @@ api.add_router("/", accounts_router)
 api.add_router("/", measures_router)
 api.add_router("/", directory_router)
 api.add_router("/", matching_router)
+api.add_router("/", care_router)
+api.add_router("/", alerts_router)
+api.add_router("/", goals_router)
+api.add_router("/", contact_router)
+api.add_router("/", notes_router)
+api.add_router("/", reviews_router)
 
 
 @api.exception_handler(DomainError)

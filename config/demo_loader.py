@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.hashers import make_password
@@ -21,6 +21,7 @@ from alerts.actions import build_safety_alerts
 from alerts.models import Alert, AlertState
 from audit.trail import record_event
 from care.models import Episode, EpisodeState
+from config import demo_frames, demo_goals, demo_monitoring
 from core.demo import (
     DemoClient,
     DemoClinic,
@@ -29,7 +30,6 @@ from core.demo import (
     DemoTherapist,
     HistorySettings,
 )
-from core.demo.clinic import Slot
 from core.measures import score_response
 from directory.models import StandingSlot, TherapistProfile
 from matching.models import Intake, IntakeStatus
@@ -185,17 +185,43 @@ def do_load_demo_history(
         Episode.objects.filter(client__in=users.values()).values_list("client_id", flat=True)
     )
     slots = {t.key: t.slots for t in demo.therapists}
-    counts = {"episodes": 0, "responses": 0, "alerts": 0}
-    for demo_episode in episodes:
+    today = timezone.now().astimezone(tz).date()
+    showcase = _showcase(episodes)
+    episodes = demo_frames.with_returner(episodes, skip_client=showcase.client_key)
+    returner = demo_frames.returner_client(episodes)
+    times = demo_frames.weekly_times(episodes, slots, today)
+    counts = {"episodes": 0, "responses": 0, "alerts": 0, "sessions": 0}
+    created: list[Episode] = []
+    showcase_episode: Episode | None = None
+    for demo_episode, start in zip(episodes, times, strict=True):
         client = users[emails[demo_episode.client_key]]
         if client.pk in in_therapy:
             continue
         therapist = users[emails[demo_episode.therapist_key]]
         episode = _create_episode(demo_episode, client, therapist)
-        responses = _create_responses(demo_episode, episode, slots[demo_episode.therapist_key], tz)
+        responses = _create_responses(demo_episode, episode, start or time(18), tz)
+        special = demo_episode.client_key in (showcase.client_key, returner)
+        counts["sessions"] += demo_frames.load_frames_and_sessions(
+            episode, demo_episode, start, tz=tz, today=today, plain=special
+        )
+        if demo_episode.client_key == returner:
+            demo_frames.mark_returner(episode, demo_episode, tz)
+        if demo_episode.client_key == showcase.client_key:
+            demo_frames.showcase_pending_change(episode, today)
+            showcase_episode = episode
+        created.append(episode)
         counts["episodes"] += 1
         counts["responses"] += len(responses)
         counts["alerts"] += _create_alerts(responses, demo_episode)
+    if created:
+        demo_frames.transfer_one(created)
+        showcase_therapist = users[emails[showcase.therapist_key]]
+        demo_frames.move_one_therapist(created, exclude=showcase_therapist)
+        for episode in created:
+            counts["sessions"] += len(demo_frames.extend_ahead(episode, today))
+        counts["goals"] = demo_goals.load_goals(created, tz, showcase=showcase_episode)
+        clinic = Clinic.objects.get(slug=demo.slug)
+        counts |= demo_monitoring.load_monitoring(clinic, created, skip=showcase_therapist)
     if counts["episodes"]:
         record_event(
             "demo.history.loaded", actor=None, data={f"n_{k}": v for k, v in counts.items()}
@@ -218,17 +244,18 @@ def _create_episode(demo_episode: DemoEpisode, client: User, therapist: User) ->
     )
 
 
-def _session_time(on: date, slots: Sequence[Slot], tz: ZoneInfo) -> datetime:
-    starts = sorted(s.start for s in slots if s.weekday == on.weekday()) or ["18:00"]
-    return datetime.combine(on, time.fromisoformat(starts[0]), tzinfo=tz) + timedelta(minutes=50)
+def _showcase(episodes: Sequence[DemoEpisode]) -> DemoEpisode:
+    """The course whose client and therapist the demo log-ins show (see the demo command)."""
+    return next(e for e in episodes if e.state == "active" and len(e.sessions) >= 6)
 
 
 def _create_responses(
-    demo_episode: DemoEpisode, episode: Episode, slots: Sequence[Slot], tz: ZoneInfo
+    demo_episode: DemoEpisode, episode: Episode, start: time, tz: ZoneInfo
 ) -> list[Response]:
     rows = []
     for session in demo_episode.sessions:
-        at = _session_time(session.on, slots, tz)
+        # Answered at the end of the session.
+        at = datetime.combine(session.on, start, tzinfo=tz) + timedelta(minutes=50)
         for demo_response in session.responses:
             instrument = registry.get_key(demo_response.instrument)
             answers = dict(demo_response.answers)

@@ -14,6 +14,10 @@ urlpatterns = [
     path("", include("measures.urls")),
     path("", include("alerts.urls")),
     path("", include("matching.urls")),
+    path("", include("goals.urls")),
+    path("", include("contact.urls")),
+    path("", include("notes.urls")),
+    path("", include("reviews.urls")),
 ]
 
 handler400 = "config.views.bad_request"

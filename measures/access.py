@@ -1,7 +1,9 @@
 """Permission-checked lookups for questionnaire responses.
 
-A client sees the responses they gave; a therapist the responses in episodes they treat. Clinic
-staff see none here (they get aggregate analytics, not individual answers).
+A client sees the responses they gave; a therapist the responses in episodes they treat, and —
+read-only, only while the client's consent after a re-match stands — the client's own answers in
+the episode they left for this therapist (reviews.access.consented_episode_ids). Clinic staff see
+none here (they get aggregate analytics, not individual answers).
 """
 
 from __future__ import annotations
@@ -10,14 +12,20 @@ from django.db.models import Q, QuerySet
 
 from accounts.models import User
 from core.errors import NotFound
-from measures.models import Response
+from measures.models import RespondentRole, Response
+from reviews.access import consented_episode_ids
 
 
 def get_responses_for_user(viewer: User) -> QuerySet[Response]:
     if viewer.is_client:
         visible = Q(respondent=viewer, client=viewer)
     elif viewer.is_therapist:
-        visible = Q(episode__therapist=viewer)
+        # Corrections need the original respondent (measures.actions), so shared answers
+        # stay read-only; the earlier therapist's own check-ins are theirs, not shared.
+        shared = Q(
+            episode_id__in=consented_episode_ids(viewer), respondent_role=RespondentRole.CLIENT
+        )
+        visible = Q(episode__therapist=viewer) | shared
     else:
         return Response.objects.none()
     return Response.objects.filter(visible).select_related("episode")

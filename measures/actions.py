@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from alerts.actions import raise_safety_alerts
+from alerts.monitoring import evaluate_after_response
 from audit.trail import record_event
 from care.models import Episode
 from core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
@@ -111,6 +112,7 @@ def do_submit_response(
         # A concurrent double submission won the race: return the one that was stored.
         return Response.objects.get(respondent=actor, submission_key=submission_key)
     raise_safety_alerts(response, instrument)
+    evaluate_after_response(response, now=now)
     action = "measures.response.corrected" if supersedes else "measures.response.submitted"
     # The trail says which questionnaire was answered, never how: no scores, no risk flags.
     record_event(action, actor=actor, obj=response, data={"instrument": instrument.id})

@@ -4,6 +4,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import Router, Schema, Status
 from pydantic import Field
 
@@ -12,9 +13,9 @@ from care.access import get_client_record_for_user, get_clinical_episode_for_use
 from core.measures.fhir import build_questionnaire, parse_response
 from measures import registry
 from measures.access import get_response_for_user, get_responses_for_user
-from measures.actions import do_correct_response, do_submit_response
+from measures.actions import compute_session_number, do_correct_response, do_submit_response
 from measures.fhir_export import build_history_bundle
-from measures.models import Response
+from measures.models import RespondentRole, Response
 
 router = Router(tags=["measures"])
 
@@ -118,6 +119,9 @@ def instrument_fhir(request: HttpRequest, instrument_id: str) -> dict[str, Any]:
 def submit_response(request: HttpRequest, payload: ResponseIn) -> Status:
     user = _user(request)
     episode = get_clinical_episode_for_user(user, payload.episode_id)
+    # Numbered like the pages number them, so monitoring (which follows session numbers) sees
+    # answers given through the API too.
+    role = RespondentRole.CLIENT if user.pk == episode.client_id else RespondentRole.THERAPIST
     response = do_submit_response(
         user,
         instrument_id=payload.instrument,
@@ -125,6 +129,7 @@ def submit_response(request: HttpRequest, payload: ResponseIn) -> Status:
         client=episode.client,
         episode=episode,
         submission_key=payload.submission_key,
+        session_number=compute_session_number(episode, role, timezone.localdate()),
     )
     return Status(201, response)
 

@@ -101,3 +101,25 @@ class WordingPack(models.Model):
 
     def __str__(self) -> str:
         return f"Wording pack for {self.instrument}"
+
+
+class EpisodeSchedule(models.Model):
+    """An episode's changes to its clinic's measurement schedule.
+
+    ``overrides`` are rules in the format of ``core.monitoring.schedule.parse_schedule`` that
+    replace the clinic's rule for the same instrument (or add one); ``removed`` lists instrument
+    ids the episode does not use. The two are merged with ``merge_schedule``.
+    """
+
+    episode = models.OneToOneField(
+        Episode, on_delete=models.PROTECT, related_name="measurement_schedule"
+    )
+    overrides = models.JSONField(default=list, blank=True)
+    removed = models.JSONField(default=list, blank=True)
+    updated_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Measurement schedule of episode {self.episode_id}"

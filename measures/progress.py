@@ -12,28 +12,17 @@ from care.models import Episode
 from core.measures import Instrument, classify_instrument_change
 from measures import registry
 from measures.models import Response
-
-# Until the measurement schedule is configurable per clinic and episode, every session asks the
-# client for the Alliance Check-in, and for PHQ-9 and GAD-7 if not answered in the past 6 days
-# (NHS Talking Therapies collect both at every contact: clinical.md §3.3).
-CLIENT_EVERY_SESSION = ("alliance-checkin-client",)
-CLIENT_WEEKLY = ("phq-9", "gad-7")
-THERAPIST_EVERY_SESSION = ("alliance-checkin-therapist",)
-WEEKLY_GAP = dt.timedelta(days=6)
+from measures.schedules import load_due_one
 
 
 def due_for_client(episode: Episode, now: dt.datetime) -> list[Instrument]:
-    recent = set(
-        Response.objects.filter(
-            episode=episode, respondent_role="client", administered_at__gt=now - WEEKLY_GAP
-        ).values_list("instrument", flat=True)
-    )
-    ids = [*CLIENT_EVERY_SESSION, *(i for i in CLIENT_WEEKLY if i not in recent)]
-    return [registry.get_instrument(i) for i in ids]
+    """The client's questionnaires due now, in schedule order (measures.schedules)."""
+    return [due.instrument for due in load_due_one(episode, now).client]
 
 
-def due_for_therapist(episode: Episode) -> list[Instrument]:
-    return [registry.get_instrument(i) for i in THERAPIST_EVERY_SESSION]
+def due_for_therapist(episode: Episode, now: dt.datetime | None = None) -> list[Instrument]:
+    """The therapist's questionnaires due now, in schedule order (measures.schedules)."""
+    return [due.instrument for due in load_due_one(episode, now or timezone.now()).therapist]
 
 
 @dataclass

@@ -13,4 +13,6 @@ urlpatterns = [
         name="therapist-check-in",
     ),
     path("instruments/", views.instruments_page, name="instruments"),
+    path("episodes/<int:episode_id>/schedule/", views.episode_schedule, name="episode-schedule"),
+    path("clinic/schedule/", views.clinic_schedule, name="clinic-schedule"),
 ]

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from io import StringIO
 
 from django.core.management import call_command
 from django.db.models import Count
+from django.utils import timezone
 
 from alerts.models import Alert, AlertState
 from audit.models import AuditEvent
 from audit.trail import verify_chain
-from care.models import Episode
+from care.models import Episode, FrameState, FrameVersion, Session, SessionStatus
 from matching import engine
 from matching.models import Intake
 from measures.models import Response
+from reviews.models import FitReview, HistoryConsent
 
 
 def test_demo_history_is_loaded_once_and_is_plausible(db: None) -> None:
@@ -24,7 +27,9 @@ def test_demo_history_is_loaded_once_and_is_plausible(db: None) -> None:
     responses = Response.objects.count()
     assert episodes >= 400
     assert responses > episodes * 10
-    per_episode = Episode.objects.annotate(n=Count("responses")).values_list("n", flat=True)
+    # Every episode with a history has answers (the re-matched client's new one starts today).
+    history = Episode.objects.exclude(started_on=timezone.localdate())
+    per_episode = history.annotate(n=Count("responses")).values_list("n", flat=True)
     assert min(per_episode) > 0
     assert set(Response.objects.values_list("instrument", flat=True)) == {
         "alliance-checkin-client",
@@ -40,7 +45,7 @@ def test_demo_history_is_loaded_once_and_is_plausible(db: None) -> None:
     critical = Response.objects.filter(critical=True)
     assert critical.exists()
     assert Alert.objects.filter(response__in=critical).count() == critical.count()
-    open_alerts = Alert.objects.filter(state=AlertState.OPEN)
+    open_alerts = Alert.objects.filter(state=AlertState.OPEN, kind="safety")
     assert open_alerts.values("episode").distinct().count() == open_alerts.count()
     # Loading again adds nothing, and the audit chain still verifies.
     call_command("demo", "--no-serve", stdout=StringIO())
@@ -61,6 +66,57 @@ def test_sample_client_is_in_active_therapy_with_the_sample_therapist(db: None) 
     ranked = matcher.rank(engine.intake_record(waiting), top=5)
     # The demo has enough history that measured effectiveness shows in this client's reasons.
     assert any("in this clinic" in reason for match in ranked for reason in match.reasons)
+    # Their therapist has proposed a change to the frame that the client can accept.
+    pending = episode.frames.get(state=FrameState.PROPOSED)
+    assert pending.therapist_accepted_at is not None and pending.client_accepted_at is None
+    assert episode.sessions.filter(status=SessionStatus.SCHEDULED).count() >= 7
+    # Agreed goals with ratings, and one goal waiting for the client's agreement.
+    assert episode.goals.filter(state="agreed", ratings__isnull=False).exists()
+    assert episode.goals.filter(state="proposed", proposed_by=episode.therapist).count() == 1
+
+
+def test_demo_frames_sessions_and_continuity(db: None) -> None:
+    call_command("demo", "--no-serve", stdout=StringIO())
+    states = set(Episode.objects.values_list("state", flat=True))
+    assert states == {"trial", "active", "paused", "ended", "transferred"}
+    # Every episode has an agreed frame; some have a second accepted version.
+    assert not Episode.objects.filter(frames__isnull=True).exists()
+    assert FrameVersion.objects.filter(state=FrameState.ACCEPTED, number=2).exists()
+    statuses = Counter(Session.objects.values_list("status", flat=True))
+    assert statuses["held"] > statuses["cancelled"] > 0 and statuses["no_show"] > 0
+    assert Session.objects.filter(notice="late").exists()
+    assert Session.objects.filter(notice="early").exists()
+    assert any(s.overrun >= 10 for s in Session.objects.filter(status="held")[:3000])
+    # No one is double-booked (the database would have refused it; check the data anyway).
+    for person in ("therapist_id", "client_id"):
+        taken = Session.objects.filter(status__in=["scheduled", "held"]).values_list(
+            person, "starts_at"
+        )
+        assert len(taken) == len(set(taken))
+    # One client paused and came back after years, with a fresh baseline.
+    returner = Episode.objects.get(baseline_from__isnull=False)
+    pause = returner.pauses.get()
+    assert pause.resumed_on is not None
+    assert (pause.resumed_on - pause.paused_on).days > 700
+    assert returner.responses.filter(administered_at__date__lt=pause.paused_on).exists()
+    # One therapist moved city: their in-person clients were offered the same slot online.
+    offers = FrameVersion.objects.filter(note__startswith="Your therapist is moving")
+    assert offers.exists()
+    assert set(offers.values_list("format", flat=True)) == {"online"}
+    assert offers.filter(state=FrameState.ACCEPTED).exists()
+    # Monitoring ran through the real rules: every alert kind, some worked through to resolved.
+    kinds = set(Alert.objects.values_list("kind", flat=True))
+    assert kinds == {"safety", "rupture", "off_track", "dropout", "fit_review"}
+    resolved = Alert.objects.filter(state="resolved")
+    assert resolved.exists() and all(alert.actions.exists() for alert in resolved)
+    # One client's fit review led to a re-match, with consent to share their history.
+    review = FitReview.objects.get(client_choice="rematch")
+    moved = review.episode
+    assert (moved.state, moved.end_reason) == ("transferred", "rematch")
+    consent = HistoryConsent.objects.get(from_episode=moved)
+    assert consent.revoked_at is None
+    assert consent.to_episode.client == moved.client
+    assert consent.to_episode.therapist != moved.therapist
 
 
 def test_demo_is_refused_in_production(settings) -> None:

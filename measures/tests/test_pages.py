@@ -47,15 +47,18 @@ def _full_answers(phq9_item9: int = 0) -> dict[str, int]:
     answers = {f"alliance-checkin-client__{k}": v for k, v in CHECK_IN.items()}
     answers |= {f"phq-9__phq9-{n}": 1 for n in range(1, 9)} | {"phq-9__phq9-9": phq9_item9}
     answers |= {f"gad-7__gad7-{n}": 2 for n in range(1, 8)}
+    answers |= {f"core-10__core10-{n}": 1 for n in range(1, 11)} | {"core-10__core10-6": 0}
     return answers
 
 
 def test_check_in_page_offers_check_in_and_due_measures_on_one_screen(db: None) -> None:
     episode = _setup()
     page = _as(episode.client).get(reverse("client-check-in")).content.decode()
-    for title in ["Alliance Check-in (client)", "PHQ-9", "GAD-7"]:
+    # Alliance's default schedule at session 1: the check-in, PHQ-9, GAD-7 and CORE-10
+    # (monthly, not given yet); WAI-SR starts at session 3.
+    for title in ["Alliance Check-in (client)", "PHQ-9", "GAD-7", "CORE-10"]:
         assert title in page
-    assert page.count('type="radio"') == 4 * 5 + 9 * 4 + 1 * 4 + 7 * 4 + 1 * 4
+    assert page.count('type="radio"') == 4 * 5 + 9 * 4 + 1 * 4 + 7 * 4 + 1 * 4 + 10 * 5
     assert "I felt a real connection with my therapist." in page
     assert "Kroenke" in page or "Pfizer" in page  # the attribution line is kept
 
@@ -70,7 +73,7 @@ def test_submitting_the_check_in_stores_all_and_shows_progress(db: None) -> None
     assert response.status_code == 302
     assert response["Location"] == reverse("client-progress")
     stored = {r.instrument: r for r in Response.objects.all()}
-    assert set(stored) == {"alliance-checkin-client", "phq-9", "gad-7"}
+    assert set(stored) == {"alliance-checkin-client", "phq-9", "gad-7", "core-10"}
     assert stored["alliance-checkin-client"].total == 12
     assert stored["alliance-checkin-client"].comment == "ran over time"
     assert stored["phq-9"].total == 8
@@ -78,9 +81,10 @@ def test_submitting_the_check_in_stores_all_and_shows_progress(db: None) -> None
     progress = http.get(reverse("client-progress")).content.decode()
     assert "chart-data-phq-9-client" in progress
     assert "<table" in progress
-    # PHQ-9 and GAD-7 were answered today, so the next check-in asks only the check-in.
+    # Everything was answered at this session: nothing more is asked today.
     again = http.get(reverse("client-check-in")).content.decode()
     assert "PHQ-9" not in again
+    assert "Nothing to fill in right now" in again
 
 
 def test_double_posting_the_same_form_stores_one_set(db: None) -> None:
@@ -89,7 +93,7 @@ def test_double_posting_the_same_form_stores_one_set(db: None) -> None:
     data = _form_data(http.get(reverse("client-check-in")).content.decode(), _full_answers())
     http.post(reverse("client-check-in"), data)
     http.post(reverse("client-check-in"), data)
-    assert Response.objects.count() == 3
+    assert Response.objects.count() == 4
 
 
 def test_incomplete_form_stores_nothing_and_says_what_is_missing(db: None) -> None:

@@ -35,12 +35,17 @@ def _log_in(page: Page, email: str) -> None:
 
 
 def _answer(page: Page, item9: str) -> None:
+    """PHQ-9 item 9 as given; never CORE-10 item 6 (the other risk item, due at session 1 in
+    the default schedule); check-in items high, so no rupture alert is raised."""
     for question in page.locator("fieldset.question").all():
         legend = question.locator("legend").inner_text()
+        name = question.locator("input[type=radio]").first.get_attribute("name") or ""
         if legend.startswith("Thoughts that you would be better off dead"):
             question.get_by_label(item9, exact=True).check()
+        elif legend.startswith("I made plans to end my life"):
+            question.get_by_label("Not at all", exact=True).check()
         else:
-            question.locator("label.scale-option").nth(1).click()
+            question.locator("label.scale-option").nth(3 if "checkin" in name else 1).click()
 
 
 def test_client_checks_in_on_a_phone_and_sees_a_chart(new_page: PageMaker) -> None:
@@ -59,7 +64,7 @@ def test_client_checks_in_on_a_phone_and_sees_a_chart(new_page: PageMaker) -> No
     page.get_by_role("button", name="Send my answers").click()
     expect(page).to_have_url(re.compile(r"/me/progress/$"))
     expect(page.get_by_text("your answers are saved")).to_be_visible()
-    assert Response.objects.filter(client=client).count() == 3
+    assert Response.objects.filter(client=client).count() == 4
     # Chart.js drew on the canvases (no CSP violation, no script error).
     drawn = page.locator("canvas[data-source]").evaluate_all(
         "els => els.map(e => e.width > 0 && e.height > 0 && !!Chart.getChart(e))"
@@ -94,7 +99,9 @@ def test_check_in_works_with_the_keyboard_alone(new_page: PageMaker) -> None:
     for _ in range(radios):
         page.keyboard.press("Space")  # chooses the focused (first) answer of this question
         page.keyboard.press("Tab")  # moves on to the next question
-    page.keyboard.press("Tab")  # past the optional comment
+        if page.evaluate("document.activeElement.tagName") == "TEXTAREA":
+            page.keyboard.press("Tab")  # past the optional comment
+    expect(page.get_by_role("button", name="Send my answers")).to_be_focused()
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(r"/me/progress/$"))
-    assert Response.objects.filter(client=client).count() == 3
+    assert Response.objects.filter(client=client).count() == 4

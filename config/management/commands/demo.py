@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -54,7 +55,8 @@ class Command(BaseCommand):
         history = generate_history(
             clinic,
             instruments,
-            timezone.now().astimezone(tz).date(),
+            # History ends yesterday: today's sessions are still ahead.
+            timezone.now().astimezone(tz).date() - timedelta(days=1),
             demo_history_settings(options["seed"]),
         )
         counts = do_load_demo_history(clinic, history, tz=tz)
