@@ -10,5 +10,5 @@ def _fast_password_hashing(settings: pytest.FixtureRequest) -> None:
     # Argon2 at 19 MiB costs ~40 ms a hash; tests that are about hashing switch it back on.
     settings.PASSWORD_HASHERS = [  # type: ignore[attr-defined]
         "django.contrib.auth.hashers.MD5PasswordHasher",
-        "accounts.hashers.TunedArgon2PasswordHasher",
+        "alliance.accounts.hashers.TunedArgon2PasswordHasher",
     ]

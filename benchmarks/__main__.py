@@ -25,7 +25,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 def _setup() -> None:
     os.environ.setdefault("ALLIANCE_DATA_DIR", tempfile.mkdtemp(prefix="alliance-bench-"))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "alliance.settings")
     import django
 
     django.setup()
@@ -39,7 +39,7 @@ def _rss_mib() -> float:
 
 
 def bench_argon2(burst: int = 40) -> None:
-    from accounts.hashers import TunedArgon2PasswordHasher
+    from alliance.accounts.hashers import TunedArgon2PasswordHasher
 
     hasher = TunedArgon2PasswordHasher()
     hasher.encode("warm up the library", hasher.salt())
@@ -62,7 +62,7 @@ def bench_argon2(burst: int = 40) -> None:
 def bench_audit(n_events: int = 2000) -> None:
     from django.db import transaction
 
-    from audit.trail import record_event, verify_chain
+    from alliance.audit.trail import record_event, verify_chain
 
     start = time.perf_counter()
     for index in range(n_events):
@@ -80,8 +80,8 @@ def bench_audit(n_events: int = 2000) -> None:
 
 
 def bench_demo() -> None:
-    from config.demo_loader import do_load_demo_clinic
-    from core.demo import DemoSettings, generate_clinic
+    from alliance.demo.generator import DemoSettings, generate_clinic
+    from alliance.demo.loader import do_load_demo_clinic
 
     start = time.perf_counter()
     clinic = generate_clinic(DemoSettings())
@@ -102,8 +102,8 @@ def bench_demo() -> None:
 def bench_scoring(n: int = 20_000) -> None:
     import itertools
 
-    from core.measures import score_response
-    from measures import registry
+    from alliance.core.measures import score_response
+    from alliance.measures import registry
 
     instrument = registry.get_key("phq-9")
     ids = [item.link_id for item in instrument.scored_items]
@@ -124,8 +124,8 @@ def bench_scoring(n: int = 20_000) -> None:
 def bench_check_in(n: int = 200) -> None:
     import datetime as dt
 
-    from care.actions import do_start_episode
-    from measures.actions import do_submit_response
+    from alliance.care.actions import do_start_episode
+    from alliance.measures.actions import do_submit_response
     from tests.factories import make_client, make_clinic, make_therapist
 
     clinic = make_clinic()
@@ -156,9 +156,9 @@ def bench_check_in(n: int = 200) -> None:
 def bench_demo_history() -> None:
     from zoneinfo import ZoneInfo
 
-    from config.demo_loader import do_load_demo_history
-    from core.demo import DemoSettings, generate_clinic, generate_history
-    from measures import registry
+    from alliance.demo.generator import DemoSettings, generate_clinic, generate_history
+    from alliance.demo.loader import do_load_demo_history
+    from alliance.measures import registry
 
     clinic = generate_clinic(DemoSettings())
     instruments = {i: registry.get_key(i) for i in registry.loaded_ids()}

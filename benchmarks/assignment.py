@@ -19,10 +19,10 @@ from numpy.typing import NDArray
 from scipy import sparse
 from scipy.optimize import linprog
 
-from core.matching.assignment import EVERY_SUITABLE_THERAPIST_FULL, assign_waitlist
-from core.matching.ranker import Matcher
-from core.matching.records import Intake, Slot, Therapist, TimeWindow
-from core.vocabulary import ALLIANCE_STYLES, APPROACHES, CONCERNS, GENDERS, PROFESSIONS
+from alliance.core.matching.assignment import EVERY_SUITABLE_THERAPIST_FULL, assign_waitlist
+from alliance.core.matching.ranker import Matcher
+from alliance.core.matching.records import Intake, Slot, Therapist, TimeWindow
+from alliance.core.vocabulary import ALLIANCE_STYLES, APPROACHES, CONCERNS, GENDERS, PROFESSIONS
 
 SEED = 20_261_127
 CITIES = ("Bengaluru", "Mumbai", "Delhi", "Chennai", "Hyderabad", "Pune")

@@ -12,8 +12,8 @@ import time
 
 import numpy as np
 
-from core.matching import Intake, Matcher, Outcome, Slot, Therapist, TimeWindow
-from core.vocabulary import ALLIANCE_STYLES, APPROACHES, CONCERNS, GENDERS, PROFESSIONS
+from alliance.core.matching import Intake, Matcher, Outcome, Slot, Therapist, TimeWindow
+from alliance.core.vocabulary import ALLIANCE_STYLES, APPROACHES, CONCERNS, GENDERS, PROFESSIONS
 
 _CITIES = ("Pune", "Mumbai", "Bengaluru", "Chennai", "Hyderabad", "Delhi", "Kolkata")
 _LANGUAGES = ("en", "hi", "bn", "ta", "te", "mr", "kn", "ml", "gu", "ur", "pa")

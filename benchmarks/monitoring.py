@@ -27,8 +27,8 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 if TYPE_CHECKING:
-    from accounts.models import Clinic, User
-    from care.models import Episode
+    from alliance.accounts.models import Clinic, User
+    from alliance.care.models import Episode
 
 WEEKS = 12  # weeks of history per episode
 ZONE = "Europe/London"
@@ -89,13 +89,13 @@ def _slot(index: int) -> tuple[int, int]:
 def build_caseload(clinic: Clinic, n: int, tag: str) -> Caseload:
     from django.utils import timezone
 
-    from accounts.models import ClientProfile, Role, User
-    from alerts.models import Alert, AlertKind, Priority
-    from care.frames import do_accept_frame, do_propose_frame
-    from care.models import Episode, EpisodeState, Session, SessionStatus
-    from core.measures import score_response
-    from measures import registry
-    from measures.models import RespondentRole, Response, score_columns
+    from alliance.accounts.models import ClientProfile, Role, User
+    from alliance.alerts.models import Alert, AlertKind, Priority
+    from alliance.care.frames import do_accept_frame, do_propose_frame
+    from alliance.care.models import Episode, EpisodeState, Session, SessionStatus
+    from alliance.core.measures import score_response
+    from alliance.measures import registry
+    from alliance.measures.models import RespondentRole, Response, score_columns
     from tests.factories import make_therapist
 
     therapist = make_therapist(clinic=clinic)
@@ -213,9 +213,9 @@ def build_caseload(clinic: Clinic, n: int, tag: str) -> Caseload:
 
 
 def _counts(caseload: Caseload) -> str:
-    from alerts.models import Alert, AlertState
-    from care.models import Session, SessionStatus
-    from measures.models import Response
+    from alliance.alerts.models import Alert, AlertState
+    from alliance.care.models import Session, SessionStatus
+    from alliance.measures.models import Response
 
     ids = [e.pk for e in caseload.episodes]
     sessions = Session.objects.filter(episode_id__in=ids)
@@ -277,9 +277,9 @@ def bench_evaluate(episode_pk: int, runs: int = 50, cold_runs: int = 20) -> None
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
-    from alerts.monitoring import clear_history_cache, evaluate_episode
-    from care.models import Episode
-    from measures.models import Response
+    from alliance.alerts.monitoring import clear_history_cache, evaluate_episode
+    from alliance.care.models import Episode
+    from alliance.measures.models import Response
 
     now = timezone.now()
     n_responses = Response.objects.filter(episode_id=episode_pk).count()
@@ -315,8 +315,8 @@ def bench_extend(episode_pk: int, runs: int = 30) -> None:
     from django.db import transaction
     from django.utils import timezone
 
-    from care.frames import extend_sessions
-    from care.models import Episode, Session, SessionStatus
+    from alliance.care.frames import extend_sessions
+    from alliance.care.models import Episode, Session, SessionStatus
 
     today = timezone.localdate()
     times, created = [], []
@@ -344,10 +344,10 @@ def bench_submit(episode_pk: int, runs: int = 30) -> None:
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
-    from alerts.models import Alert
-    from care.models import Episode
-    from measures.actions import do_submit_response
-    from measures.models import Response
+    from alliance.alerts.models import Alert
+    from alliance.care.models import Episode
+    from alliance.measures.actions import do_submit_response
+    from alliance.measures.models import Response
 
     episode = Episode.objects.select_related("client").get(pk=episode_pk)
     before = Response.objects.filter(episode=episode).count()
@@ -388,7 +388,7 @@ def run() -> None:
         _setup()
     from django.db import transaction
 
-    from alerts.monitoring import clear_history_cache
+    from alliance.alerts.monitoring import clear_history_cache
     from tests.factories import make_clinic
 
     start = time.perf_counter()

@@ -6,8 +6,8 @@ from typing import Any, cast
 
 import factory
 
-from accounts.models import ClientProfile, Clinic, Role, User
-from directory.models import StandingSlot, TherapistProfile
+from alliance.accounts.models import ClientProfile, Clinic, Role, User
+from alliance.directory.models import StandingSlot, TherapistProfile
 
 PASSWORD = "correct horse battery staple"
 

@@ -30,20 +30,20 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from accounts.models import User
-from alerts.models import Alert
-from alerts.tests import authz as alerts_authz
-from care.actions import do_start_episode
-from care.tests import authz as care_authz
-from care.tests import authz_api as care_api_authz
-from contact.tests import authz as contact_authz
-from goals.tests import authz as goals_authz
-from matching.actions import do_save_intake
-from matching.models import AssignmentRun, SlotBooking
-from measures.actions import do_submit_response
-from measures.tests import authz as measures_authz
-from notes.tests import authz as notes_authz
-from reviews.tests import authz as reviews_authz
+from alliance.accounts.models import User
+from alliance.alerts.models import Alert
+from alliance.alerts.tests import authz as alerts_authz
+from alliance.care.actions import do_start_episode
+from alliance.care.tests import authz as care_authz
+from alliance.care.tests import authz_api as care_api_authz
+from alliance.contact.tests import authz as contact_authz
+from alliance.goals.tests import authz as goals_authz
+from alliance.matching.actions import do_save_intake
+from alliance.matching.models import AssignmentRun, SlotBooking
+from alliance.measures.actions import do_submit_response
+from alliance.measures.tests import authz as measures_authz
+from alliance.notes.tests import authz as notes_authz
+from alliance.reviews.tests import authz as reviews_authz
 from tests.authz_row import Row
 from tests.factories import make_client, make_clinic, make_staff, make_therapist
 

@@ -14,10 +14,10 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from accounts.models import User
-from alerts.models import Alert, AlertKind, AlertState, Priority
-from care.models import Episode, EpisodeState, Session, SessionStatus
-from measures.models import EpisodeSchedule, RespondentRole, Response
+from alliance.accounts.models import User
+from alliance.alerts.models import Alert, AlertKind, AlertState, Priority
+from alliance.care.models import Episode, EpisodeState, Session, SessionStatus
+from alliance.measures.models import EpisodeSchedule, RespondentRole, Response
 from tests.factories import make_client, make_clinic, make_therapist
 
 START = dt.datetime(2026, 9, 3, 17, tzinfo=dt.UTC)

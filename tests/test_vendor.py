@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-STATIC = ROOT / "static"
+STATIC = ROOT / "alliance" / "web" / "static"
 VENDOR = STATIC / "vendor"
 README = VENDOR / "README.md"
 ROW_RE = re.compile(
@@ -29,7 +29,7 @@ def readme_rows() -> list[dict[str, str]]:
 
 
 def template_files() -> list[Path]:
-    dirs = [ROOT / "templates", *ROOT.glob("*/templates")]
+    dirs = sorted((ROOT / "alliance").glob("*/templates"))
     return sorted(p for d in dirs for p in d.rglob("*.html") if ".venv" not in p.parts)
 
 

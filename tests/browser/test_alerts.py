@@ -9,10 +9,10 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from alerts.models import Alert, AlertKind, AlertState
-from care.actions import do_start_episode
-from care.models import Session, SessionStatus
-from measures.actions import do_submit_response
+from alliance.alerts.models import Alert, AlertKind, AlertState
+from alliance.care.actions import do_start_episode
+from alliance.care.models import Session, SessionStatus
+from alliance.measures.actions import do_submit_response
 from tests.browser.conftest import PageMaker
 from tests.factories import PASSWORD, make_client, make_clinic, make_therapist
 

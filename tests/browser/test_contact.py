@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from contact.tests.factories import CRISIS_LINE, make_episode
+from alliance.contact.tests.factories import CRISIS_LINE, make_episode
 from tests.browser.conftest import PageMaker
 from tests.factories import PASSWORD
 

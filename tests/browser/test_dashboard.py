@@ -8,9 +8,9 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from alerts.models import Alert, AlertKind, AlertState, Priority
-from measures.tests.factories import make_episode, store_score
-from notes.models import PrivateNote
+from alliance.alerts.models import Alert, AlertKind, AlertState, Priority
+from alliance.measures.tests.factories import make_episode, store_score
+from alliance.notes.models import PrivateNote
 from tests.browser.conftest import PageMaker
 from tests.factories import PASSWORD, make_therapist
 

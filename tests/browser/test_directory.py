@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from directory.models import TherapistProfile
+from alliance.directory.models import TherapistProfile
 from tests.browser.conftest import PageMaker
 from tests.factories import PASSWORD, make_therapist
 

@@ -13,9 +13,9 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from care.actions import do_start_episode
-from care.frames import do_accept_frame, do_propose_frame
-from care.models import Episode, FrameState, Session
+from alliance.care.actions import do_start_episode
+from alliance.care.frames import do_accept_frame, do_propose_frame
+from alliance.care.models import Episode, FrameState, Session
 from tests.browser.conftest import PageMaker
 from tests.factories import PASSWORD, make_client, make_clinic, make_therapist
 

@@ -7,9 +7,9 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from care.models import Episode
-from matching.models import SlotBooking
-from matching.tests.helpers import therapist
+from alliance.care.models import Episode
+from alliance.matching.models import SlotBooking
+from alliance.matching.tests.helpers import therapist
 from tests.browser.conftest import PageMaker
 from tests.factories import PASSWORD, make_client, make_clinic
 

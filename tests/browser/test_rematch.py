@@ -8,9 +8,9 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from care.models import EndReason, Episode, EpisodeState
-from reviews.models import HistoryConsent
-from reviews.tests.factories import placed
+from alliance.care.models import EndReason, Episode, EpisodeState
+from alliance.reviews.models import HistoryConsent
+from alliance.reviews.tests.factories import placed
 from tests.browser.conftest import PageMaker
 from tests.factories import PASSWORD
 

@@ -1,0 +1,192 @@
+"""Raising alerts and working them: acknowledge → record an action → resolve, every step audited.
+
+Who may act: the treating therapist on any of their alerts; staff of the episode's clinic only
+on a safety alert that was escalated to them (its therapist did not acknowledge it in time).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from alliance.accounts.models import Clinic, User
+from alliance.alerts.models import (
+    ActionKind,
+    Alert,
+    AlertAction,
+    AlertKind,
+    AlertState,
+    Priority,
+)
+from alliance.audit.trail import record_event
+from alliance.core.errors import Conflict, InvalidInput, PermissionDenied
+from alliance.core.measures import Instrument
+from alliance.measures.models import Response
+
+
+def build_safety_alerts(response: Response, instrument: Instrument) -> list[Alert]:
+    """Unsaved safety alerts, one for each critical flag the response set.
+
+    Critical flags are declared in the instrument files: any answer above 0 on PHQ-9 item 9 or
+    CORE-10 item 6, whatever the total (clinical.md §2.1.1 and §2.3; reference/security.md §5.2).
+    """
+    if response.episode is None:
+        return []
+    return [
+        Alert(
+            kind=AlertKind.SAFETY,
+            priority=Priority.HIGHEST,
+            episode=response.episode,
+            therapist=response.episode.therapist,
+            rule=f"{instrument.id}:{flag.id}",
+            cause=f"response:{response.pk}:{flag.id}",
+            response=response,
+            explanation={"rule": f"{instrument.id}:{flag.id}", "instrument": instrument.id},
+            created_at=response.created_at,
+        )
+        for flag in instrument.flags
+        if flag.critical and response.flags.get(flag.id)
+    ]
+
+
+def raise_safety_alerts(response: Response, instrument: Instrument) -> list[Alert]:
+    """Open the response's safety alerts; call it inside the response's own transaction."""
+    alerts = build_safety_alerts(response, instrument)
+    for alert in alerts:
+        alert.save()
+        # No rule in the payload: "a safety alert about this client" is all the trail says.
+        record_event("alerts.alert.raised", actor=None, obj=alert)
+    return alerts
+
+
+def raise_alert(alert: Alert) -> Alert | None:
+    """Store a new monitoring alert unless its ``cause`` already raised one (then ``None``).
+
+    Call it inside the caller's transaction; the savepoint keeps a lost race on the unique
+    ``cause`` from breaking that transaction.
+    """
+    try:
+        with transaction.atomic():
+            alert.save(force_insert=True)
+    except IntegrityError:
+        if Alert.objects.filter(cause=alert.cause).exists():
+            return None
+        raise
+    record_event("alerts.alert.raised", actor=None, obj=alert, data={"kind": alert.kind})
+    return alert
+
+
+def may_act_on(actor: User, alert: Alert) -> bool:
+    """The treating therapist always; staff of the clinic only on an escalated safety alert."""
+    if actor.pk == alert.therapist_id:
+        return True
+    return (
+        actor.is_clinic_staff
+        and actor.clinic_id is not None
+        and actor.clinic_id == alert.episode.clinic_id
+        and alert.kind == AlertKind.SAFETY
+        and alert.escalated_at is not None
+    )
+
+
+def _locked(actor: User, alert: Alert) -> Alert:
+    locked = Alert.objects.select_for_update().select_related("episode").get(pk=alert.pk)
+    if not may_act_on(actor, locked):
+        raise PermissionDenied("Only the treating therapist can act on this alert.")
+    return locked
+
+
+def _side(actor: User, alert: Alert) -> str:
+    return "therapist" if actor.pk == alert.therapist_id else "staff"
+
+
+def _acknowledge(actor: User, alert: Alert, now: dt.datetime) -> None:
+    alert.state = AlertState.ACKNOWLEDGED
+    alert.acknowledged_at = now
+    alert.acknowledged_by = actor
+    alert.save(update_fields=["state", "acknowledged_at", "acknowledged_by"])
+    record_event(
+        "alerts.alert.acknowledged", actor=actor, obj=alert, data={"by": _side(actor, alert)}
+    )
+
+
+@transaction.atomic
+def do_acknowledge_alert(actor: User, *, alert: Alert, now: dt.datetime | None = None) -> Alert:
+    """Confirm the alert was seen and will be followed up; a second acknowledgement is a no-op."""
+    alert = _locked(actor, alert)
+    if alert.state == AlertState.OPEN:
+        _acknowledge(actor, alert, now or timezone.now())
+    return alert
+
+
+@transaction.atomic
+def do_record_alert_action(
+    actor: User, *, alert: Alert, kind: str, now: dt.datetime | None = None
+) -> AlertAction:
+    """Record what was done. An action on an open alert acknowledges it first (both audited)."""
+    if kind not in ActionKind.values:
+        raise InvalidInput("Choose what was done from the list.", code="invalid_action")
+    now = now or timezone.now()
+    alert = _locked(actor, alert)
+    if alert.state == AlertState.RESOLVED:
+        raise Conflict("This alert is already resolved.", code="alert_resolved")
+    if alert.state == AlertState.OPEN:
+        _acknowledge(actor, alert, now)
+    action = AlertAction.objects.create(alert=alert, kind=kind, by=actor, at=now)
+    alert.state = AlertState.ACTIONED
+    alert.save(update_fields=["state"])
+    record_event(
+        "alerts.alert.action_recorded",
+        actor=actor,
+        obj=alert,
+        data={"action": kind, "action_id": action.pk, "by": _side(actor, alert)},
+    )
+    return action
+
+
+@transaction.atomic
+def do_resolve_alert(actor: User, *, alert: Alert, now: dt.datetime | None = None) -> Alert:
+    """Close the alert. Refused (nothing changes) until at least one action is recorded."""
+    alert = _locked(actor, alert)
+    if alert.state == AlertState.RESOLVED:
+        return alert
+    if not alert.actions.exists():
+        raise Conflict(
+            "Record what was done about this alert before resolving it.",
+            code="no_action_recorded",
+        )
+    alert.state = AlertState.RESOLVED
+    alert.resolved_at = now or timezone.now()
+    alert.resolved_by = actor
+    alert.save(update_fields=["state", "resolved_at", "resolved_by"])
+    record_event("alerts.alert.resolved", actor=actor, obj=alert, data={"by": _side(actor, alert)})
+    return alert
+
+
+def escalate_overdue(now: dt.datetime, *, clinic: Clinic | None = None) -> list[Alert]:
+    """Escalate safety alerts still unacknowledged ``Clinic.safety_escalation_minutes`` after
+    they were raised; each is escalated (and audited) once, even with concurrent callers.
+    Returns the alerts escalated by this call.
+    """
+    candidates = Alert.objects.filter(
+        kind=AlertKind.SAFETY, state=AlertState.OPEN, escalated_at__isnull=True, created_at__lt=now
+    ).select_related("episode__clinic")
+    if clinic is not None:
+        candidates = candidates.filter(episode__clinic=clinic)
+    escalated = []
+    for alert in candidates:
+        minutes = alert.episode.clinic.safety_escalation_minutes
+        if now - alert.created_at <= dt.timedelta(minutes=minutes):
+            continue
+        with transaction.atomic():
+            # The conditional update is the claim: only one caller escalates (and audits) it.
+            claimed = Alert.objects.filter(
+                pk=alert.pk, state=AlertState.OPEN, escalated_at__isnull=True
+            ).update(escalated_at=now)
+            if claimed:
+                alert.escalated_at = now
+                record_event("alerts.alert.escalated", actor=None, obj=alert)
+                escalated.append(alert)
+    return escalated

@@ -1,6 +1,0 @@
-from django.apps import AppConfig
-
-
-class ContactConfig(AppConfig):
-    name = "contact"
-    verbose_name = "Contact between sessions"

@@ -1,6 +1,0 @@
-from django.apps import AppConfig
-
-
-class DirectoryConfig(AppConfig):
-    name = "directory"
-    verbose_name = "Therapist directory"

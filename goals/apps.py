@@ -1,6 +1,0 @@
-from django.apps import AppConfig
-
-
-class GoalsConfig(AppConfig):
-    name = "goals"
-    verbose_name = "Shared goals"

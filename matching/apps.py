@@ -1,6 +1,0 @@
-from django.apps import AppConfig
-
-
-class MatchingConfig(AppConfig):
-    name = "matching"
-    verbose_name = "Intake, matching and booking"

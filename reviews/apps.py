@@ -1,6 +1,0 @@
-from django.apps import AppConfig
-
-
-class ReviewsConfig(AppConfig):
-    name = "reviews"
-    verbose_name = "Fit reviews and re-matching"
