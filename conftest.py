@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
+from django.core.cache import cache
 
 
 @pytest.fixture(autouse=True)
@@ -12,3 +15,11 @@ def _fast_password_hashing(settings: pytest.FixtureRequest) -> None:
         "django.contrib.auth.hashers.MD5PasswordHasher",
         "alliance.accounts.hashers.TunedArgon2PasswordHasher",
     ]
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> Iterator[None]:
+    # Test databases roll back; the cache does not: start and end every test with it empty.
+    cache.clear()
+    yield
+    cache.clear()

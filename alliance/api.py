@@ -8,18 +8,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
-from ninja.errors import ValidationError
 from ninja.security import django_auth
 
 from alliance.accounts.api import router as accounts_router
 from alliance.alerts.api import router as alerts_router
 from alliance.care.api import router as care_router
 from alliance.contact.api import router as contact_router
-from alliance.core.errors import DomainError
 from alliance.directory.api import router as directory_router
 from alliance.goals.api import router as goals_router
+from alliance.lib.api import add_error_handlers
 from alliance.matching.api import router as matching_router
 from alliance.measures.api import router as measures_router
 from alliance.notes.api import router as notes_router
@@ -44,20 +42,7 @@ api.add_router("/", notes_router)
 api.add_router("/", reviews_router)
 
 
-@api.exception_handler(DomainError)
-def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
-    return api.create_response(request, {"detail": exc.detail, "code": exc.code}, status=exc.status)
-
-
-@api.exception_handler(ValidationError)
-def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    # The same shape as domain errors, with the field-by-field list kept under "errors".
-    body = {
-        "detail": "Some fields are missing or not valid.",
-        "code": "invalid",
-        "errors": exc.errors,
-    }
-    return api.create_response(request, body, status=422)
+add_error_handlers(api)
 
 
 def api_urls() -> tuple[list[Any], str, str]:

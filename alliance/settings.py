@@ -291,6 +291,17 @@ if PRODUCTION:
     CSRF_TRUSTED_ORIGINS = [f"https://{host}" for host in ALLOWED_HOSTS if host != "*"]
 
 
+# Cache ------------------------------------------------------------------------------------------
+# Derived data only (imported wording, the clinic's outcome history, the dropout model): every
+# entry can be rebuilt from the database and expires within minutes. One cache per process.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "alliance",
+        "TIMEOUT": 600,
+    }
+}
+
 # Static files, time, language -----------------------------------------------------------------
 
 STATIC_URL = "static/"

@@ -2,10 +2,10 @@ from django.contrib import admin
 from django.urls import include, path
 
 from alliance.api import api_urls
-from alliance.web import views
+from alliance.web.views import errors
 
 urlpatterns = [
-    path("healthz", views.healthz, name="healthz"),
+    path("healthz", errors.healthz, name="healthz"),
     path("api/v1/", api_urls()),
     path("admin/", admin.site.urls),
     path("", include("alliance.accounts.urls")),
@@ -18,9 +18,10 @@ urlpatterns = [
     path("", include("alliance.contact.urls")),
     path("", include("alliance.notes.urls")),
     path("", include("alliance.reviews.urls")),
+    path("", include("alliance.web.urls")),
 ]
 
-handler400 = "alliance.web.views.bad_request"
-handler403 = "alliance.web.views.permission_denied"
-handler404 = "alliance.web.views.page_not_found"
-handler500 = "alliance.web.views.server_error"
+handler400 = "alliance.web.views.errors.bad_request"
+handler403 = "alliance.web.views.errors.permission_denied"
+handler404 = "alliance.web.views.errors.page_not_found"
+handler500 = "alliance.web.views.errors.server_error"

@@ -277,7 +277,9 @@ def bench_evaluate(episode_pk: int, runs: int = 50, cold_runs: int = 20) -> None
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
-    from alliance.alerts.monitoring import clear_history_cache, evaluate_episode
+    from django.core.cache import cache
+
+    from alliance.alerts.monitoring import evaluate_episode
     from alliance.care.models import Episode
     from alliance.measures.models import Response
 
@@ -289,7 +291,7 @@ def bench_evaluate(episode_pk: int, runs: int = 50, cold_runs: int = 20) -> None
     def once(cold: bool) -> tuple[float, int, int]:
         episode = Episode.objects.get(pk=episode_pk)  # as the hook gets it: clinic not loaded
         if cold:
-            clear_history_cache()
+            cache.clear()  # the clinic history is cached
         with transaction.atomic(), CaptureQueriesContext(connection) as captured:
             start = time.perf_counter()
             result = evaluate_episode(episode, now=now)
@@ -388,7 +390,8 @@ def run() -> None:
         _setup()
     from django.db import transaction
 
-    from alliance.alerts.monitoring import clear_history_cache
+    from django.core.cache import cache
+
     from tests.factories import make_clinic
 
     start = time.perf_counter()
@@ -396,7 +399,7 @@ def run() -> None:
     with transaction.atomic():
         big = build_caseload(clinic, 60, "sixty")
         small = build_caseload(clinic, 5, "five")
-    clear_history_cache()
+    cache.clear()
     print(f"monitoring: caseloads of 60 and 5 clients built in {time.perf_counter() - start:.1f} s")
     bench_dashboard(big, small)
     bench_evaluate(big.episodes[0].pk)

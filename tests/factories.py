@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, cast
 
 import factory
+from django.test import Client
 
 from alliance.accounts.models import ClientProfile, Clinic, Role, User
+from alliance.care.actions import do_start_episode
+from alliance.care.models import Episode
 from alliance.directory.models import StandingSlot, TherapistProfile
 
 PASSWORD = "correct horse battery staple"
@@ -61,3 +65,22 @@ def make_staff(**kwargs: Any) -> User:
 
 def make_clinic(**kwargs: Any) -> Clinic:
     return cast(Clinic, ClinicFactory(**kwargs))
+
+
+def make_episode(
+    *,
+    clinic: Clinic | None = None,
+    therapist: User | None = None,
+    started_on: dt.date = dt.date(2026, 9, 1),
+    **client_fields: str,
+) -> Episode:
+    clinic = clinic or (therapist.clinic if therapist is not None else None) or make_clinic()
+    therapist = therapist or make_therapist(clinic=clinic)
+    client = make_client(clinic=clinic, **client_fields)
+    return do_start_episode(None, client=client, therapist=therapist, started_on=started_on)
+
+
+def logged_in(user: User) -> Client:
+    http = Client()
+    http.force_login(user)
+    return http

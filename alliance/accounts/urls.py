@@ -55,11 +55,7 @@ urlpatterns = [
         ),
         name="password-reset-complete",
     ),
-    path("me/", views.client_home, name="client-home"),
-    path("practice/", views.therapist_home, name="therapist-home"),
-    path("clinic/", views.staff_home, name="staff-home"),
     path("clinic/people/", views.people_list, name="people-list"),
     path("clinic/people/new/", views.person_new, name="person-new"),
-    path("people/<int:person_id>/", views.person_detail, name="person-detail"),
     path("people/<int:person_id>/active/", views.person_set_active, name="person-set-active"),
 ]

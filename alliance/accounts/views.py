@@ -7,29 +7,18 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from alliance.accounts import actions
 from alliance.accounts.access import (
     get_managed_person_for_user,
     get_people_for_user,
-    get_person_for_user,
     get_signup_clinics,
     require_role,
 )
 from alliance.accounts.forms import LoginForm, NewAccountForm, SignUpForm
 from alliance.accounts.models import Role, User
-from alliance.alerts.access import get_alerts_for_user
-from alliance.alerts.models import AlertState
-from alliance.care.access import (
-    get_current_episode_for_client,
-    get_episodes_for_user,
-    get_sessions_for_user,
-)
-from alliance.care.models import OPEN_STATES, SessionStatus
 from alliance.core.errors import DomainError
-from alliance.measures.caseload import build_caseload
 
 HOME_BY_ROLE = {
     Role.CLIENT: "client-home",
@@ -91,47 +80,6 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
-def client_home(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
-    require_role(user, Role.CLIENT)
-    episode = get_current_episode_for_client(user)
-    next_session = None
-    if episode is not None:
-        next_session = (
-            get_sessions_for_user(user)
-            .filter(episode=episode, status=SessionStatus.SCHEDULED, starts_at__gt=timezone.now())
-            .order_by("starts_at")
-            .first()
-        )
-    context = {"person": user, "episode": episode, "next_session": next_session}
-    return render(request, "accounts/client_home.html", context)
-
-
-def therapist_home(request: HttpRequest) -> HttpResponse:
-    """The caseload at a glance, in a fixed number of queries however many clients."""
-    user = _user(request)
-    require_role(user, Role.THERAPIST)
-    now = timezone.now()
-    episodes = list(get_episodes_for_user(user).filter(therapist=user, state__in=OPEN_STATES))
-    alerts = (
-        get_alerts_for_user(user).filter(state=AlertState.OPEN).select_related("episode__client")
-    )
-    context = {
-        "person": user,
-        "caseload": build_caseload(episodes, now),
-        "alerts": alerts,
-    }
-    return render(request, "accounts/therapist_home.html", context)
-
-
-def staff_home(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
-    require_role(user, Role.STAFF)
-    people = get_people_for_user(user)
-    counts = {role.label: people.filter(role=role, is_active=True).count() for role in Role}
-    return render(request, "accounts/staff_home.html", {"counts": counts})
-
-
 def people_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     require_role(user, Role.STAFF)
@@ -150,15 +98,6 @@ def people_list(request: HttpRequest) -> HttpResponse:
     if request.headers.get("HX-Request"):
         return render(request, "accounts/_people_results.html", context)
     return render(request, "accounts/people_list.html", context)
-
-
-def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
-    viewer = _user(request)
-    person = get_person_for_user(viewer, person_id)
-    can_manage = viewer.is_clinic_staff and person.pk != viewer.pk
-    episodes = get_episodes_for_user(viewer).filter(client=person) if can_manage else []
-    context = {"person": person, "can_manage": can_manage, "episodes": episodes}
-    return render(request, "accounts/person_detail.html", context)
 
 
 def person_new(request: HttpRequest) -> HttpResponse:

@@ -7,6 +7,7 @@ on a safety alert that was escalated to them (its therapist did not acknowledge 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -20,7 +21,7 @@ from alliance.alerts.models import (
     AlertState,
     Priority,
 )
-from alliance.audit.trail import record_event
+from alliance.audit.trail import Event, record_event, record_events
 from alliance.core.errors import Conflict, InvalidInput, PermissionDenied
 from alliance.core.measures import Instrument
 from alliance.measures.models import Response
@@ -61,12 +62,27 @@ def raise_safety_alerts(response: Response, instrument: Instrument) -> list[Aler
     return alerts
 
 
-def raise_alert(alert: Alert) -> Alert | None:
-    """Store a new monitoring alert unless its ``cause`` already raised one (then ``None``).
+def raise_alerts(alerts: Sequence[Alert]) -> list[Alert]:
+    """Store new monitoring alerts, skipping any whose ``cause`` already raised one; returns
+    those stored. Call it inside the caller's transaction: one insert and one audit append in
+    the common case; the savepoint keeps a lost race on the unique ``cause`` from breaking that
+    transaction, and then each alert is tried alone."""
+    if not alerts:
+        return []
+    try:
+        with transaction.atomic():
+            Alert.objects.bulk_create(alerts)
+        stored = list(alerts)
+    except IntegrityError:
+        stored = [alert for alert in alerts if _store_alert(alert) is not None]
+    # The kind, never the rule or its figures: the trail says an alert exists, not why.
+    record_events([Event("alerts.alert.raised", None, a, {"kind": a.kind}) for a in stored])
+    return stored
 
-    Call it inside the caller's transaction; the savepoint keeps a lost race on the unique
-    ``cause`` from breaking that transaction.
-    """
+
+def _store_alert(alert: Alert) -> Alert | None:
+    """Store one alert unless its ``cause`` already raised one (then ``None``); not audited
+    here (:func:`raise_alerts` audits what it stored)."""
     try:
         with transaction.atomic():
             alert.save(force_insert=True)
@@ -74,7 +90,6 @@ def raise_alert(alert: Alert) -> Alert | None:
         if Alert.objects.filter(cause=alert.cause).exists():
             return None
         raise
-    record_event("alerts.alert.raised", actor=None, obj=alert, data={"kind": alert.kind})
     return alert
 
 

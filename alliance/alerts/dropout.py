@@ -24,7 +24,9 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Final, cast
 
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -49,6 +51,9 @@ CHECKIN = "alliance-checkin-client"
 PRIMARY_OUTCOME = "phq-9"
 SESSIONS_BEFORE_PREDICTION = 3
 EARLY_CHECKINS = 3
+# A clinic refits nightly at most; the expiry bounds staleness on servers sharing no cache.
+MODEL_SECONDS: Final = 600
+_MISSING: Final = object()
 
 
 @dataclass(frozen=True)
@@ -207,8 +212,15 @@ def load_scores(
 
 
 def latest_dropout_model(clinic_id: int) -> tuple[DropoutModelFit, DropoutModel] | None:
+    """The clinic's newest fitted model, through the cache (storing a fit clears it)."""
+    key = DropoutModelFit.cache_key(clinic_id)
+    cached = cache.get(key, _MISSING)
+    if cached is not _MISSING:
+        return cast(tuple[DropoutModelFit, DropoutModel] | None, cached)
     fit = DropoutModelFit.objects.filter(clinic_id=clinic_id).order_by("-fitted_at", "-pk").first()
-    return None if fit is None else (fit, model_from_json(fit.model))
+    latest = None if fit is None else (fit, model_from_json(fit.model))
+    cache.set(key, latest, MODEL_SECONDS)
+    return latest
 
 
 @transaction.atomic

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
-from django.db import models
+from typing import Any
+
+from django.core.cache import cache
+from django.db import models, transaction
 from django.utils import timezone
 
 from alliance.accounts.models import Clinic, User
@@ -144,3 +147,15 @@ class DropoutModelFit(models.Model):
 
     def __str__(self) -> str:
         return f"Dropout model {self.pk} of clinic {self.clinic_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        # The clinic's latest model is cached (alerts.dropout): forget it now, for this
+        # transaction's own reads, and once committed, for everyone else's.
+        key = self.cache_key(self.clinic_id)
+        cache.delete(key)
+        transaction.on_commit(lambda: cache.delete(key))
+
+    @staticmethod
+    def cache_key(clinic_id: int) -> str:
+        return f"alerts:dropout_model:{clinic_id}"

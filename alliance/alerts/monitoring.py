@@ -1,11 +1,13 @@
 """Monitoring an episode: build the core rules' inputs from the database, raise what fires.
 
-:func:`evaluate_episode` runs after every monitored submission and every session outcome or
-cancellation, inside that change's own transaction, so an alert and its cause are stored together
-or not at all. The rules are the pure, tested functions in ``core.monitoring``; errors they raise
-are not swallowed. Four queries in the common case (responses, sessions, alerts of the episode,
-the clinic), plus the clinic's dropout model once the episode has reached the prediction point,
-plus the clinic's history per instrument when it is not cached.
+:func:`evaluate_episode` runs once after every monitored submission (a whole check-in) and every
+session outcome or cancellation — the hooks ``measures.responses_stored`` and
+``care.session_changed`` (alerts.receivers) — inside that change's own transaction, so an alert
+and its cause are stored together or not at all. The rules are the pure, tested functions in
+``core.monitoring``; errors they raise are not swallowed. Four queries in the common case
+(responses, sessions, alerts of the episode, the clinic), plus the clinic's dropout model once
+the episode has reached the prediction point, plus the clinic's history per instrument when it
+is not cached.
 
 Not raising twice: an alert's ``cause`` is unique; while a rupture, off-track (same instrument)
 or dropout alert of the episode is unresolved, no new one of that rule is raised: its therapist
@@ -16,16 +18,16 @@ only while it is running (trial or active: a pause is agreed, not a dropout).
 from __future__ import annotations
 
 import datetime as dt
-import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Final
 
+from django.core.cache import cache
 from django.db.models import BooleanField, Case, Value, When
 from django.utils import timezone
 
 from alliance.accounts.models import Clinic
-from alliance.alerts.actions import raise_alert
+from alliance.alerts.actions import raise_alerts
 from alliance.alerts.dropout import (
     CHECKIN,
     PRIMARY_OUTCOME,
@@ -111,13 +113,6 @@ class _Facts:
     candidates: list[Alert] = field(default_factory=list)
 
 
-def evaluate_after_response(response: Response, *, now: dt.datetime) -> EpisodeMonitoring | None:
-    """The hook after a submission: evaluates the episode when the instrument is monitored."""
-    if response.episode is None or response.instrument not in MONITORED:
-        return None
-    return evaluate_episode(response.episode, now=now)
-
-
 def evaluate_episode(episode: Episode, *, now: dt.datetime) -> EpisodeMonitoring:
     """Assess rupture, not-on-track (PHQ-9, GAD-7), dropout risk and the fit review as of
     ``now`` and raise the alerts that fire. Call it inside the transaction that changed the
@@ -129,12 +124,10 @@ def evaluate_episode(episode: Episode, *, now: dt.datetime) -> EpisodeMonitoring
     fit_review = _fit_review(episode, facts)
     raised: list[Alert] = []
     if episode.is_open:
-        for alert in facts.candidates:
-            if _already_raised(alert, facts):
-                continue
+        new = [alert for alert in facts.candidates if not _already_raised(alert, facts)]
+        for alert in new:
             alert.created_at = now
-            if raise_alert(alert) is not None:
-                raised.append(alert)
+        raised = raise_alerts(new)
     return EpisodeMonitoring(rupture, tracks, trajectories, dropout, fit_review, tuple(raised))
 
 
@@ -288,13 +281,6 @@ def _rupture_alert(
 
 # --- not on track ---------------------------------------------------------------------------
 
-_history: dict[tuple[int, str, str], tuple[float, dict[int, Course]]] = {}
-
-
-def clear_history_cache() -> None:
-    """Forget every cached clinic history (tests; after a bulk import)."""
-    _history.clear()
-
 
 def _tracks(
     episode: Episode, facts: _Facts
@@ -346,12 +332,11 @@ def _clinic_courses(clinic: Clinic, instrument: str) -> dict[int, Course]:
     Keyed by the clinic's creation time too, so a re-used id never returns another clinic's
     history (test databases re-use ids).
     """
-    key = (clinic.pk, clinic.created_at.isoformat(), instrument)
-    cached = _history.get(key)
-    if cached is not None and time.monotonic() - cached[0] < HISTORY_SECONDS:
-        return cached[1]
-    courses = _load_courses(clinic.pk, instrument)
-    _history[key] = (time.monotonic(), courses)
+    key = f"alerts:history:{clinic.pk}:{clinic.created_at.isoformat()}:{instrument}"
+    courses: dict[int, Course] | None = cache.get(key)
+    if courses is None:
+        courses = _load_courses(clinic.pk, instrument)
+        cache.set(key, courses, HISTORY_SECONDS)
     return courses
 
 

@@ -12,18 +12,15 @@ import contextvars
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import connection, models, transaction
 from django.utils import timezone
 
 from alliance.audit.models import AuditEvent
-
-if TYPE_CHECKING:
-    from alliance.accounts.models import User
 
 GENESIS = "0" * 64
 _ADVISORY_LOCK_KEY = 0x41_4C_4C_49  # "ALLI"
@@ -76,37 +73,63 @@ def _lock_chain() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_ADVISORY_LOCK_KEY])
 
 
+@dataclass(frozen=True)
+class Event:
+    """One event to append: what happened, who did it, to what, with which ids and codes."""
+
+    action: str
+    actor: AbstractBaseUser | None  # the audit trail sits below accounts
+    obj: models.Model | None = None
+    data: Mapping[str, object] | None = None
+
+
 def record_event(
     action: str,
     *,
-    actor: User | None,
+    actor: AbstractBaseUser | None,
     obj: models.Model | None = None,
     data: Mapping[str, object] | None = None,
     now: datetime | None = None,
 ) -> AuditEvent:
     """Append one event. Call it inside the action's transaction so both commit or neither."""
-    if not _ACTION_RE.match(action):
-        raise AuditPayloadError(f"audit action {action!r} is not a dotted lower-case code")
-    payload = dict(data or {})
-    _check_payload(payload)
-    with transaction.atomic():
+    return record_events([Event(action, actor, obj, data)], now=now)[0]
+
+
+def record_events(events: Sequence[Event], *, now: datetime | None = None) -> list[AuditEvent]:
+    """Append several events of one action at once: one look at the chain's end, one insert."""
+    payloads = [_checked_payload(event) for event in events]
+    at = (now or timezone.now()).astimezone(UTC)
+    ip = current_ip.get()
+    # No savepoint: a failed append must fail the whole action, never be skipped.
+    with transaction.atomic(savepoint=False):
         _lock_chain()
         last = AuditEvent.objects.order_by("-seq").values_list("seq", "hash").first()
-        seq, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS)
-        event = AuditEvent(
-            seq=seq,
-            at=(now or timezone.now()).astimezone(UTC),
-            actor=actor if actor is not None and actor.pk else None,
-            action=action,
-            object_type=obj._meta.label_lower if obj is not None else "",
-            object_id=str(obj.pk) if obj is not None else "",
-            ip=current_ip.get(),
-            data=payload,
-            prev_hash=prev_hash,
-        )
-        event.hash = compute_hash(prev_hash, event)
-        event.save(force_insert=True)
-    return event
+        seq, prev_hash = (last[0], last[1]) if last else (0, GENESIS)
+        rows = []
+        for event, payload in zip(events, payloads, strict=True):
+            seq += 1
+            row = AuditEvent(
+                seq=seq,
+                at=at,
+                actor_id=event.actor.pk if event.actor is not None else None,
+                action=event.action,
+                object_type=event.obj._meta.label_lower if event.obj is not None else "",
+                object_id=str(event.obj.pk) if event.obj is not None else "",
+                ip=ip,
+                data=payload,
+                prev_hash=prev_hash,
+            )
+            row.hash = prev_hash = compute_hash(prev_hash, row)
+            rows.append(row)
+        return AuditEvent.objects.bulk_create(rows)
+
+
+def _checked_payload(event: Event) -> dict[str, object]:
+    if not _ACTION_RE.match(event.action):
+        raise AuditPayloadError(f"audit action {event.action!r} is not a dotted lower-case code")
+    payload = dict(event.data or {})
+    _check_payload(payload)
+    return payload
 
 
 @dataclass(frozen=True)

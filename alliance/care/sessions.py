@@ -9,8 +9,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from alliance.accounts.models import User
-from alliance.alerts.monitoring import evaluate_episode
 from alliance.audit.trail import record_event
+from alliance.care.hooks import session_changed
 from alliance.care.models import (
     OPEN_STATES,
     Episode,
@@ -97,7 +97,7 @@ def do_cancel_session(
         obj=session,
         data={"by": side, "notice": session.notice},
     )
-    evaluate_episode(session.episode, now=now)
+    session_changed.send(session, now)
     return session
 
 
@@ -178,7 +178,7 @@ def do_record_outcome(
     if outcome == SessionStatus.HELD:
         data["overrun_minutes"] = session.overrun
     record_event("care.session.recorded", actor=actor, obj=session, data=data)
-    evaluate_episode(session.episode, now=now)
+    session_changed.send(session, now)
     return session
 
 

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.apps import apps
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
 from alliance.accounts.access import require_role
 from alliance.accounts.models import Role, User
 from alliance.core.errors import NotFound
+from alliance.directory.hooks import slot_bookings
 from alliance.directory.models import StandingSlot, TherapistProfile
 
 
@@ -120,12 +120,9 @@ def get_own_profile(viewer: User) -> TherapistProfile:
 
 
 def get_booked_slot_ids(profile: TherapistProfile) -> set[int]:
-    """Ids of the profile's slots a client holds (an active booking in the matching app)."""
-    if not apps.is_installed("alliance.matching"):
-        return set()
-    booking = apps.get_model("matching", "SlotBooking")
-    booked = booking.objects.filter(slot__therapist=profile, active=True)
-    return set(booked.values_list("slot_id", flat=True))
+    """Ids of the profile's slots a client holds (an active booking, answered by matching)."""
+    rows = [row for rows in slot_bookings.send(profile.slots.all()) for row in rows]
+    return {slot_id for slot_id, active in rows if active}
 
 
 def get_free_slots(profile: TherapistProfile) -> QuerySet[StandingSlot]:

@@ -15,12 +15,10 @@ from functools import cache
 from itertools import pairwise
 from typing import Any
 
-from django.apps import apps
 from django.db import transaction
 
 from alliance.accounts.models import User
 from alliance.audit.trail import record_event
-from alliance.care.actions import offer_online_after_move
 from alliance.core.errors import Conflict, InvalidInput, PermissionDenied
 from alliance.core.vocabulary import (
     ALLIANCE_STYLES,
@@ -32,6 +30,7 @@ from alliance.core.vocabulary import (
     PROFESSIONS,
     WEEKDAYS,
 )
+from alliance.directory.hooks import slot_bookings, therapist_moved_city
 from alliance.directory.models import StandingSlot, TherapistProfile
 
 MAX_FEE = 10_000_000
@@ -222,7 +221,7 @@ def do_update_therapist_profile(
     )
     if moved_city:
         # Clients seen in person keep their therapist: they are offered the same slot online.
-        offer_online_after_move(profile.user, new_city=profile.city or "another city")
+        therapist_moved_city.send(profile.user, profile.city or "another city")
     return profile
 
 
@@ -255,10 +254,7 @@ def _check_no_overlap(slots: Sequence[WeeklySlot]) -> None:
 
 def _booked_slots(slots: Iterable[StandingSlot]) -> tuple[set[int], set[int]]:
     """(ids with an active booking, ids with any booking) among ``slots``."""
-    if not apps.is_installed("alliance.matching"):
-        return set(), set()
-    booking = apps.get_model("matching", "SlotBooking")
-    rows = booking.objects.filter(slot__in=list(slots)).values_list("slot_id", "active")
+    rows = [row for rows in slot_bookings.send(list(slots)) for row in rows]
     return {slot_id for slot_id, active in rows if active}, {slot_id for slot_id, _ in rows}
 
 

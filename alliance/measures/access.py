@@ -2,8 +2,9 @@
 
 A client sees the responses they gave; a therapist the responses in episodes they treat, and —
 read-only, only while the client's consent after a re-match stands — the client's own answers in
-the episode they left for this therapist (reviews.access.consented_episode_ids). Clinic staff see
-none here (they get aggregate analytics, not individual answers).
+the episode they left for this therapist (the ``measures.shared_episode_ids`` hook, which
+reviews answers). Clinic staff see none here (they get aggregate analytics, not individual
+answers).
 """
 
 from __future__ import annotations
@@ -12,8 +13,8 @@ from django.db.models import Q, QuerySet
 
 from alliance.accounts.models import User
 from alliance.core.errors import NotFound
+from alliance.measures.hooks import shared_episode_ids
 from alliance.measures.models import RespondentRole, Response
-from alliance.reviews.access import consented_episode_ids
 
 
 def get_responses_for_user(viewer: User) -> QuerySet[Response]:
@@ -22,9 +23,8 @@ def get_responses_for_user(viewer: User) -> QuerySet[Response]:
     elif viewer.is_therapist:
         # Corrections need the original respondent (measures.actions), so shared answers
         # stay read-only; the earlier therapist's own check-ins are theirs, not shared.
-        shared = Q(
-            episode_id__in=consented_episode_ids(viewer), respondent_role=RespondentRole.CLIENT
-        )
+        consented = set().union(*shared_episode_ids.send(viewer))
+        shared = Q(episode_id__in=consented, respondent_role=RespondentRole.CLIENT)
         visible = Q(episode__therapist=viewer) | shared
     else:
         return Response.objects.none()

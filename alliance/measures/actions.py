@@ -7,22 +7,24 @@ never a stored risk answer without its alert (reference/security.md §5.2, R20).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from alliance.accounts.models import User
-from alliance.alerts.actions import raise_safety_alerts
-from alliance.alerts.monitoring import evaluate_after_response
-from alliance.audit.trail import record_event
-from alliance.care.models import Episode
+from alliance.audit.trail import Event, record_event, record_events
+from alliance.care.models import Episode, Session, SessionStatus
 from alliance.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from alliance.core.measures import Instrument, InstrumentDefinitionError, score_response
 from alliance.core.measures.definitions import AnswerKind
 from alliance.core.measures.wording import apply_wording_pack
 from alliance.measures import registry
+from alliance.measures.hooks import responses_stored
 from alliance.measures.models import RespondentRole, Response, WordingPack, score_columns
+from alliance.measures.schedules import session_of
 
 MAX_COMMENT = 2000
 
@@ -60,6 +62,19 @@ def _split_answers(
     return scored, comment
 
 
+@dataclass(frozen=True)
+class Answers:
+    """One questionnaire's answers, as submitted."""
+
+    instrument_id: str
+    answers: Mapping[str, object]
+    submission_key: str
+    session_number: int | None = None
+    administered_at: dt.datetime | None = None
+    supersedes: Response | None = None
+    correction_reason: str = ""
+
+
 @transaction.atomic
 def do_submit_response(
     actor: User,
@@ -75,48 +90,86 @@ def do_submit_response(
     correction_reason: str = "",
 ) -> Response:
     """Score and store one response; a repeated ``submission_key`` returns the first one."""
-    existing = Response.objects.filter(respondent=actor, submission_key=submission_key).first()
-    if existing is not None:
-        return existing
-    instrument = registry.get_instrument(instrument_id)
+    submission = Answers(
+        instrument_id,
+        answers,
+        submission_key[:64],
+        session_number,
+        administered_at,
+        supersedes,
+        correction_reason,
+    )
+    return _submit(actor, client=client, episode=episode, submissions=[submission])[0]
+
+
+def _submit(
+    actor: User, *, client: User, episode: Episode | None, submissions: Sequence[Answers]
+) -> list[Response]:
+    """Store every submission not stored before, audit each, then announce the new ones once
+    (``measures.responses_stored``: safety alerts and monitoring, in this transaction)."""
+    now = timezone.now()
+    fresh = [_build_response(actor, client, episode, s, now) for s in submissions]
+    try:
+        with transaction.atomic():
+            Response.objects.bulk_create(fresh)
+        stored: dict[str, Response] = {}
+    except IntegrityError:
+        # Submitted before (a double post, or a concurrent one that won the race): keep what
+        # was stored and add only what was not.
+        stored = _stored_by_key(actor, [s.submission_key for s in submissions])
+        fresh = [response for response in fresh if response.submission_key not in stored]
+        with transaction.atomic():
+            Response.objects.bulk_create(fresh)
+    if fresh:
+        record_events([_audit_event(actor, response) for response in fresh], now=now)
+        responses_stored.send(fresh, now)
+    stored |= {response.submission_key: response for response in fresh}
+    return [stored[s.submission_key] for s in submissions]
+
+
+def _stored_by_key(actor: User, keys: Sequence[str]) -> dict[str, Response]:
+    earlier = Response.objects.filter(respondent=actor, submission_key__in=keys)
+    return {response.submission_key: response for response in earlier}
+
+
+def _build_response(
+    actor: User, client: User, episode: Episode | None, submission: Answers, now: dt.datetime
+) -> Response:
+    """Check and score one submission (raising a domain error on bad input); not saved."""
+    instrument = registry.get_instrument(submission.instrument_id)
     allowed, reason = registry.can_show_to_respondents(instrument)
     if not allowed:
         raise InvalidInput(reason, code="instrument_not_licensed")
     role = _check_respondent(actor, instrument, episode, client)
-    if episode is not None and not episode.is_open and supersedes is None:
+    if episode is not None and not episode.is_open and submission.supersedes is None:
         raise Conflict("This episode has ended; it takes no new answers.", code="episode_closed")
-    scored, comment = _split_answers(instrument, answers)
+    scored, comment = _split_answers(instrument, submission.answers)
     score = score_response(instrument, scored)
-    now = timezone.now()
-    response = Response(
+    return Response(
         client=client,
         episode=episode,
         respondent=actor,
         respondent_role=role,
         instrument=instrument.id,
         instrument_version=instrument.version,
-        session_number=session_number,
+        session_number=submission.session_number,
         answers=scored,
         comment=comment,
         **score_columns(score),
-        administered_at=administered_at or now,
+        administered_at=submission.administered_at or now,
         created_at=now,
-        submission_key=submission_key[:64],
-        supersedes=supersedes,
-        correction_reason=correction_reason[:200],
+        submission_key=submission.submission_key,
+        supersedes=submission.supersedes,
+        correction_reason=submission.correction_reason[:200],
     )
-    try:
-        with transaction.atomic():
-            response.save()
-    except IntegrityError:
-        # A concurrent double submission won the race: return the one that was stored.
-        return Response.objects.get(respondent=actor, submission_key=submission_key)
-    raise_safety_alerts(response, instrument)
-    evaluate_after_response(response, now=now)
-    action = "measures.response.corrected" if supersedes else "measures.response.submitted"
+
+
+def _audit_event(actor: User, response: Response) -> Event:
+    action = (
+        "measures.response.corrected" if response.supersedes_id else "measures.response.submitted"
+    )
     # The trail says which questionnaire was answered, never how: no scores, no risk flags.
-    record_event(action, actor=actor, obj=response, data={"instrument": instrument.id})
-    return response
+    return Event(action, actor, response, {"instrument": response.instrument})
 
 
 @transaction.atomic
@@ -178,6 +231,10 @@ def do_import_wording_pack(
         instrument=key.id, defaults={"content": dict(pack), "imported_at": timezone.now()}
     )
     record_event("measures.wording_pack.imported", actor=actor, data={"instrument": key.id})
+    # Cleared now for this transaction's own reads, and again once committed, in case another
+    # request cached the old wording in between.
+    cache.delete(registry.wording_cache_key(key.id))
+    transaction.on_commit(lambda: cache.delete(registry.wording_cache_key(key.id)))
     return instrument, not created
 
 
@@ -188,39 +245,32 @@ def do_submit_check_in(
     episode: Episode,
     answers_by_instrument: Mapping[str, Mapping[str, object]],
     submission_key: str,
+    session_number: int | None = None,
 ) -> list[Response]:
     """A check-in page: several questionnaires stored together or not at all.
 
-    Answers given on the same local day belong to the same session number.
+    Every response is stored first; then the episode's rules run once, on the complete
+    check-in, in the same transaction. ``session_number`` is the held session the check-in
+    belongs to, when the page already computed it to choose the questionnaires (the same rule,
+    :func:`compute_session_number`, computes it otherwise).
     """
-    role = RespondentRole.CLIENT if actor.pk == episode.client_id else RespondentRole.THERAPIST
-    session = compute_session_number(episode, role, timezone.localdate())
-    return [
-        do_submit_response(
-            actor,
-            instrument_id=instrument_id,
-            answers=answers,
-            client=episode.client,
-            episode=episode,
-            submission_key=f"{submission_key}:{instrument_id}"[:64],
-            session_number=session,
-        )
+    is_client = actor.pk == episode.client_id
+    session = session_number or compute_session_number(episode, timezone.localdate())
+    submissions = [
+        Answers(instrument_id, answers, f"{submission_key}:{instrument_id}"[:64], session)
         for instrument_id, answers in answers_by_instrument.items()
     ]
+    client = actor if is_client else episode.client
+    return _submit(actor, client=client, episode=episode, submissions=submissions)
 
 
-def compute_session_number(episode: Episode, role: RespondentRole, today: dt.date) -> int:
-    """Answers on the same local day share a session number; a new day is the next session."""
-    numbered = Response.objects.filter(
-        episode=episode, respondent_role=role, session_number__isnull=False
-    )
-    latest = numbered.order_by("-administered_at").first()
-    if latest is None:
-        return 1
-    if timezone.localdate(latest.administered_at) == today:
-        return latest.session_number or 1
-    highest = numbered.order_by("-session_number").values_list("session_number", flat=True)[0]
-    return (highest or 0) + 1
+def compute_session_number(episode: Episode, today: dt.date) -> int:
+    """The held session a check-in on ``today`` belongs to: the one notion of session number
+    that responses, schedules, fit reviews and client-therapist pairing share (the rule is
+    ``measures.schedules.session_of``)."""
+    held = Session.objects.filter(episode=episode, status=SessionStatus.HELD)
+    days = sorted(timezone.localdate(at) for at in held.values_list("starts_at", flat=True))
+    return session_of(today, days)
 
 
 @transaction.atomic

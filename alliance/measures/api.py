@@ -19,7 +19,7 @@ from alliance.measures.actions import (
     do_submit_response,
 )
 from alliance.measures.fhir_export import build_history_bundle
-from alliance.measures.models import RespondentRole, Response
+from alliance.measures.models import Response
 
 router = Router(tags=["measures"])
 
@@ -125,7 +125,6 @@ def submit_response(request: HttpRequest, payload: ResponseIn) -> Status:
     episode = get_clinical_episode_for_user(user, payload.episode_id)
     # Numbered like the pages number them, so monitoring (which follows session numbers) sees
     # answers given through the API too.
-    role = RespondentRole.CLIENT if user.pk == episode.client_id else RespondentRole.THERAPIST
     response = do_submit_response(
         user,
         instrument_id=payload.instrument,
@@ -133,7 +132,7 @@ def submit_response(request: HttpRequest, payload: ResponseIn) -> Status:
         client=episode.client,
         episode=episode,
         submission_key=payload.submission_key,
-        session_number=compute_session_number(episode, role, timezone.localdate()),
+        session_number=compute_session_number(episode, timezone.localdate()),
     )
     return Status(201, response)
 

@@ -5,14 +5,21 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Final, cast
 
 from django.conf import settings
+from django.core.cache import cache
 
 from alliance.core.errors import NotFound
 from alliance.core.measures import Instrument, InstrumentDefinitionError, parse_instruments
 from alliance.core.measures.wording import apply_wording_pack
 
+# The instrument files, parsed once at start-up (MeasuresConfig.ready): read-only afterwards.
 _instruments: dict[str, Instrument] = {}
+_MISSING: Final = object()
+# Wording packs change only through `alliance instruments import`, which clears the entry; the
+# expiry bounds staleness on servers that share no cache.
+WORDING_SECONDS: Final = 300
 
 
 def instruments_dir() -> Path:
@@ -48,13 +55,31 @@ def get_key(instrument_id: str) -> Instrument:
 
 def get_instrument(instrument_id: str) -> Instrument:
     """The instrument with any imported licensed wording applied."""
+    instrument = get_key(instrument_id)
+    if instrument.licence.wording_included:
+        return instrument
+    content = _wording_pack(instrument_id)
+    if content is None:
+        return instrument
+    return apply_wording_pack(instrument, content, f"wording pack for {instrument_id}")
+
+
+def _wording_pack(instrument_id: str) -> dict[str, object] | None:
+    """A clinic's imported wording, through the cache (cleared when a pack is imported)."""
     from alliance.measures.models import WordingPack
 
-    instrument = get_key(instrument_id)
+    key = wording_cache_key(instrument_id)
+    cached = cache.get(key, _MISSING)
+    if cached is not _MISSING:
+        return cast(dict[str, object] | None, cached)
     pack = WordingPack.objects.filter(instrument=instrument_id).first()
-    if pack is None or instrument.licence.wording_included:
-        return instrument
-    return apply_wording_pack(instrument, pack.content, f"wording pack for {instrument_id}")
+    content = dict(pack.content) if pack is not None else None
+    cache.set(key, content, WORDING_SECONDS)
+    return content
+
+
+def wording_cache_key(instrument_id: str) -> str:
+    return f"measures:wording:{instrument_id}"
 
 
 def loaded_ids() -> list[str]:

@@ -34,7 +34,6 @@ from alliance.care.models import Episode, Session, SessionStatus
 from alliance.core.errors import NotFound, PermissionDenied
 from alliance.core.measures import Instrument
 from alliance.core.measures.definitions import Respondent
-from alliance.core.measures.wording import apply_wording_pack
 from alliance.core.monitoring.schedule import (
     DEFAULT_SCHEDULE,
     InvalidSchedule,
@@ -45,7 +44,7 @@ from alliance.core.monitoring.schedule import (
 )
 from alliance.measures import registry
 from alliance.measures.charts import short_name
-from alliance.measures.models import EpisodeSchedule, Response, WordingPack
+from alliance.measures.models import EpisodeSchedule, Response
 
 
 @dataclass(frozen=True)
@@ -84,15 +83,10 @@ class DueNow:
 
 
 def load_instruments() -> dict[str, Showable]:
-    """Every installed instrument with its imported wording applied: one query, however many
-    instruments (``registry.get_instrument`` asks the database once per instrument)."""
-    packs = dict(WordingPack.objects.values_list("instrument", "content"))
+    """Every installed instrument with its imported wording applied (cached by the registry)."""
     found: dict[str, Showable] = {}
     for instrument_id in registry.loaded_ids():
-        instrument = registry.get_key(instrument_id)
-        pack = packs.get(instrument_id)
-        if pack is not None and not instrument.licence.wording_included:
-            instrument = apply_wording_pack(instrument, pack, f"wording pack for {instrument_id}")
+        instrument = registry.get_instrument(instrument_id)
         allowed, reason = registry.can_show_to_respondents(instrument)
         found[instrument_id] = Showable(instrument, allowed, reason)
     return found

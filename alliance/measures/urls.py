@@ -5,8 +5,6 @@ from alliance.measures import views
 urlpatterns = [
     path("me/check-in/", views.client_check_in, name="client-check-in"),
     path("me/check-in/<int:response_id>/support/", views.client_support, name="client-support"),
-    path("me/progress/", views.client_progress, name="client-progress"),
-    path("practice/clients/<int:episode_id>/", views.therapist_client, name="therapist-client"),
     path(
         "practice/clients/<int:episode_id>/check-in/",
         views.therapist_check_in,

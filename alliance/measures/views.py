@@ -9,25 +9,20 @@ from django.utils import timezone
 
 from alliance.accounts.access import require_role
 from alliance.accounts.models import Role, User
-from alliance.alerts.access import get_alerts_for_user
-from alliance.alerts.models import AlertState
 from alliance.care.access import (
     get_current_episode_for_client,
-    get_episodes_for_user,
     get_treating_episode_for_user,
 )
 from alliance.care.models import Episode
 from alliance.core.errors import DomainError, NotFound
 from alliance.core.monitoring.schedule import ScheduleRule
-from alliance.measures import overview, registry, schedules
-from alliance.measures.access import get_response_for_user, get_responses_for_user
+from alliance.measures import registry, schedules
+from alliance.measures.access import get_response_for_user
 from alliance.measures.actions import do_record_crisis_screen, do_submit_check_in
 from alliance.measures.forms import MeasuresForm
-from alliance.measures.models import EpisodeSchedule, RespondentRole, Response
+from alliance.measures.models import EpisodeSchedule, Response
 from alliance.measures.schedule_forms import ScheduleForm
-from alliance.notes.access import get_notes_for_user
-from alliance.notes.forms import NoteForm
-from alliance.notes.views import RETURN_TO_CLIENT_PAGE
+from alliance.measures.schedules import DueNow
 
 
 def _user(request: HttpRequest) -> User:
@@ -36,13 +31,14 @@ def _user(request: HttpRequest) -> User:
     return user
 
 
-def _submit(actor: User, form: MeasuresForm, episode: Episode) -> list[Response]:
+def _submit(actor: User, form: MeasuresForm, episode: Episode, due: DueNow) -> list[Response]:
     answers = {instrument.id: form.answers_for(instrument) for instrument in form.instruments}
     return do_submit_check_in(
         actor,
         episode=episode,
         answers_by_instrument=answers,
         submission_key=form.cleaned_data["submission_key"],
+        session_number=due.session_number,
     )
 
 
@@ -59,7 +55,7 @@ def client_check_in(request: HttpRequest) -> HttpResponse:
     form = MeasuresForm(request.POST or None, instruments=instruments)
     if request.method == "POST" and form.is_valid():
         try:
-            responses = _submit(user, form, episode)
+            responses = _submit(user, form, episode, due)
         except DomainError as exc:
             form.add_error(None, exc.detail)
         else:
@@ -89,50 +85,6 @@ def client_support(request: HttpRequest, response_id: int) -> HttpResponse:
     return render(request, "measures/support.html", {"response": response, "clinic": clinic})
 
 
-def client_progress(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
-    require_role(user, Role.CLIENT)
-    now = timezone.now()
-    episode = get_current_episode_for_client(user)
-    latest = episode or get_episodes_for_user(user).filter(client=user).first()
-    context = {
-        "person": user,
-        "episode": episode,
-        "charts": overview.build_charts(get_responses_for_user(user), latest, for_therapist=False),
-        "due": schedules.load_due_one(episode, now) if episode is not None else None,
-        "goals": overview.client_goal_lines(latest) if latest is not None else [],
-        "alert_sentences": overview.client_alert_sentences(user, episode),
-        "fit_review_button": episode is not None and overview.fit_review_button_exists(),
-    }
-    return render(request, "measures/progress.html", context)
-
-
-def therapist_client(request: HttpRequest, episode_id: int) -> HttpResponse:
-    user = _user(request)
-    episode = get_treating_episode_for_user(user, episode_id)
-    now = timezone.now()
-    responses = get_responses_for_user(user).filter(episode=episode)
-    alerts = get_alerts_for_user(user).filter(episode=episode).exclude(state=AlertState.RESOLVED)
-    upcoming, recent = overview.upcoming_and_recent(user, episode, now)
-    context = {
-        "episode": episode,
-        "charts": overview.build_charts(responses, episode, for_therapist=True),
-        "alerts": alerts,
-        "due": schedules.load_due_one(episode, now),
-        "comments": responses.filter(respondent_role=RespondentRole.CLIENT)
-        .exclude(comment="")
-        .order_by("-administered_at")[:10],
-        "goals": overview.goals_summary(episode),
-        "frame": overview.frame_in_force(episode, now),
-        "upcoming": upcoming,
-        "recent": recent,
-        "notes": get_notes_for_user(user, episode),
-        "note_form": NoteForm(),
-        "return_to": RETURN_TO_CLIENT_PAGE,
-    }
-    return render(request, "measures/therapist_client.html", context)
-
-
 def therapist_check_in(request: HttpRequest, episode_id: int) -> HttpResponse:
     user = _user(request)
     episode = get_treating_episode_for_user(user, episode_id)
@@ -147,7 +99,7 @@ def therapist_check_in(request: HttpRequest, episode_id: int) -> HttpResponse:
     form = MeasuresForm(request.POST or None, instruments=instruments)
     if request.method == "POST" and form.is_valid():
         try:
-            _submit(user, form, episode)
+            _submit(user, form, episode, due)
         except DomainError as exc:
             form.add_error(None, exc.detail)
         else:

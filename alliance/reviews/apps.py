@@ -5,3 +5,9 @@ class ReviewsConfig(AppConfig):
     name = "alliance.reviews"
     label = "reviews"
     verbose_name = "Fit reviews and re-matching"
+
+    def ready(self) -> None:
+        from alliance.measures.hooks import shared_episode_ids
+        from alliance.reviews.access import consented_episode_ids
+
+        shared_episode_ids.subscribe(consented_episode_ids, purpose="history consent")

@@ -5,7 +5,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 
 from alliance.core.errors import DomainError, NotFound, PermissionDenied
-from alliance.web import views
+from alliance.web.views import errors as views
 
 
 class DomainErrorMiddleware:

@@ -9,10 +9,10 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from alliance.alerts.models import Alert, AlertKind, AlertState, Priority
-from alliance.measures.tests.factories import make_episode, store_score
+from alliance.measures.tests.factories import store_score
 from alliance.notes.models import PrivateNote
 from tests.browser.conftest import PageMaker
-from tests.factories import PASSWORD, make_therapist
+from tests.factories import PASSWORD, make_episode, make_therapist
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 NOTE = "Ask about the new job before the goals review."

@@ -7,14 +7,13 @@ import datetime as dt
 import pytest
 
 from alliance.audit.models import AuditEvent
-from alliance.core.errors import Conflict, DomainError, InvalidInput, PermissionDenied
+from alliance.core.errors import InvalidInput, PermissionDenied
 from alliance.directory.actions import (
     WeeklySlot,
     do_replace_standing_slots,
     do_update_therapist_profile,
 )
 from alliance.directory.models import StandingSlot, TherapistProfile
-from alliance.matching.models import BookingKind, SlotBooking
 from tests.factories import make_client, make_clinic, make_staff, make_therapist
 
 
@@ -150,31 +149,3 @@ def test_back_to_back_slots_do_not_overlap(db: None) -> None:
     profile = _profile()
     slots = [_slot(0, "09:00", 60), _slot(0, "10:00", 60), _slot(6, "23:00", 60)]
     assert len(do_replace_standing_slots(profile.user, profile=profile, slots=slots)) == 3
-
-
-def test_a_booked_slot_cannot_be_removed_or_moved(db: None) -> None:
-    profile = _profile()
-    booked = profile.slots.get()
-    SlotBooking.objects.create(slot=booked, client=make_client(), kind=BookingKind.INTRO)
-    for slots in [[], [_slot(3, "18:30")], [_slot(3, "18:00", 60)]]:
-        with pytest.raises(Conflict) as caught:
-            do_replace_standing_slots(profile.user, profile=profile, slots=slots)
-        assert caught.value.code == "slot_booked"
-        assert "Thursday 18:00" in caught.value.detail
-    assert list(profile.slots.all()) == [booked]
-    kept = do_replace_standing_slots(
-        profile.user, profile=profile, slots=[_slot(3, "18:00"), _slot(4, "18:00")]
-    )
-    assert booked in kept and len(kept) == 2
-
-
-def test_a_slot_with_past_bookings_is_kept_with_a_clear_message(db: None) -> None:
-    profile = _profile()
-    slot = profile.slots.get()
-    SlotBooking.objects.create(
-        slot=slot, client=make_client(), kind=BookingKind.INTRO, active=False
-    )
-    with pytest.raises(DomainError) as caught:
-        do_replace_standing_slots(profile.user, profile=profile, slots=[])
-    assert caught.value.code == "slot_has_bookings"
-    assert profile.slots.filter(pk=slot.pk).exists()

@@ -13,29 +13,20 @@ import pytest
 from django.test import Client
 from django.urls import include, path
 from ninja import NinjaAPI
-from ninja.errors import ValidationError
 from ninja.security import django_auth
 
 from alliance.accounts.models import User
-from alliance.api import _domain_error, _validation_error
 from alliance.audit.models import AuditEvent
-from alliance.core.errors import DomainError
 from alliance.directory.api import router
 from alliance.directory.models import TherapistProfile
+from alliance.lib.api import add_error_handlers
 from tests.factories import make_client, make_clinic, make_staff, make_therapist
 
 _api = NinjaAPI(auth=django_auth, urls_namespace="directory_api_test", docs_url=None)
 _api.add_router("/", router)
 
 
-@_api.exception_handler(DomainError)
-def _domain(request, exc):
-    return _domain_error(request, exc)
-
-
-@_api.exception_handler(ValidationError)
-def _validation(request, exc):
-    return _validation_error(request, exc)
+add_error_handlers(_api)
 
 
 _patterns, _app, _namespace = _api.urls

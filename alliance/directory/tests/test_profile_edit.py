@@ -11,7 +11,6 @@ from django.urls import reverse
 from alliance.accounts.models import User
 from alliance.audit.models import AuditEvent
 from alliance.directory.models import TherapistProfile
-from alliance.matching.models import SlotBooking
 from tests.factories import make_client, make_clinic, make_staff, make_therapist
 
 
@@ -235,16 +234,3 @@ def test_home_and_person_pages_link_to_the_edit_pages(db: None) -> None:
     assert (
         f'href="{reverse("clinic-therapist-edit", args=[profile.pk])}"' in person.content.decode()
     )
-
-
-def test_a_booked_slot_is_marked_and_removing_it_is_refused(db: None) -> None:
-    therapist = make_therapist()
-    profile = TherapistProfile.objects.get(user=therapist)
-    SlotBooking.objects.create(slot=profile.slots.get(), client=make_client(), kind="intro")
-    http = _as(therapist)
-    page = http.get(reverse("practice-profile")).content.decode()
-    assert "Booked by a client" in page and 'name="slots-0-DELETE"' not in page
-    response = http.post(reverse("practice-profile"), _form(profile, **{"slots-0-DELETE": "on"}))
-    assert response.status_code == 400
-    assert "is booked by a client, so it cannot be removed" in response.content.decode()
-    assert profile.slots.count() == 1

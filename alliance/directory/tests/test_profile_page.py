@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.test import Client
 from django.urls import reverse
 
 from alliance.accounts.models import User
-from alliance.directory.models import StandingSlot, TherapistProfile
-from alliance.matching.models import BookingKind, SlotBooking
-from tests.factories import make_client, make_therapist
+from alliance.directory.models import TherapistProfile
+from tests.factories import make_therapist
 
 
 def _profile(**fields: object) -> TherapistProfile:
@@ -81,14 +78,3 @@ def test_unlisted_or_inactive_profiles_are_not_found(db: None) -> None:
     User.objects.filter(pk=shown.pk).update(is_active=False)
     assert Client().get(reverse("directory-profile", args=[profile.pk])).status_code == 404
     assert Client().get(reverse("directory-profile", args=[987654])).status_code == 404
-
-
-def test_booked_slots_are_not_offered(db: None) -> None:
-    profile = _profile()
-    free = StandingSlot.objects.create(
-        therapist=profile, weekday=0, start=dt.time(9, 0), minutes=50
-    )
-    taken = profile.slots.get(weekday=3)
-    SlotBooking.objects.create(slot=taken, client=make_client(), kind=BookingKind.INTRO)
-    body = _page(profile)
-    assert f"{free.get_weekday_name()} 09:00" in body and "Thursday 18:00" not in body

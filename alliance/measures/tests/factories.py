@@ -5,30 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 
-from django.test import Client
-
-from alliance.accounts.models import Clinic, User
-from alliance.care.actions import do_start_episode
 from alliance.care.models import Episode, Session
 from alliance.measures.actions import do_submit_response
 from alliance.measures.models import Response
-from tests.factories import make_client, make_clinic, make_therapist
 
 CHECK_IN = {"checkin-bond": 3, "checkin-goals": 3, "checkin-collaboration": 2, "checkin-frame": 4}
 _keys = itertools.count(1)
-
-
-def make_episode(
-    *,
-    clinic: Clinic | None = None,
-    therapist: User | None = None,
-    started_on: dt.date = dt.date(2026, 9, 1),
-    **client_fields: str,
-) -> Episode:
-    clinic = clinic or (therapist.clinic if therapist is not None else None) or make_clinic()
-    therapist = therapist or make_therapist(clinic=clinic)
-    client = make_client(clinic=clinic, **client_fields)
-    return do_start_episode(None, client=client, therapist=therapist, started_on=started_on)
 
 
 def hold_session(episode: Episode, starts_at: dt.datetime, *, status: str = "held") -> Session:
@@ -95,12 +77,6 @@ def give(
         session_number=session_number,
         administered_at=at,
     )
-
-
-def logged_in(user: User) -> Client:
-    http = Client()
-    http.force_login(user)
-    return http
 
 
 def utc(year: int, month: int, day: int, hour: int = 12) -> dt.datetime:

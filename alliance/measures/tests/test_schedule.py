@@ -18,8 +18,8 @@ from alliance.measures.schedules import (
     load_due_one,
     session_of,
 )
-from alliance.measures.tests.factories import checkin, give, hold_session, make_episode, phq9, utc
-from tests.factories import make_staff
+from alliance.measures.tests.factories import checkin, give, hold_session, phq9, utc
+from tests.factories import make_episode, make_staff
 
 D = dt.date
 

@@ -10,8 +10,7 @@ from django.urls import reverse
 from alliance.accounts.models import Clinic, User
 from alliance.audit.models import AuditEvent
 from alliance.measures.models import EpisodeSchedule
-from alliance.measures.tests.factories import logged_in, make_episode
-from tests.factories import make_staff, make_therapist
+from tests.factories import logged_in, make_episode, make_staff, make_therapist
 
 DEFAULT_EPISODE_FORM = {
     "alliance-checkin-client-mode": "clinic",

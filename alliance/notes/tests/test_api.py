@@ -6,10 +6,9 @@ import json
 
 from django.test import Client
 
-from alliance.measures.tests.factories import logged_in, make_episode
 from alliance.notes.actions import do_write_note
 from alliance.notes.models import PrivateNote
-from tests.factories import make_staff, make_therapist
+from tests.factories import logged_in, make_episode, make_staff, make_therapist
 
 API = "/api/v1"
 

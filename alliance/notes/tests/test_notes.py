@@ -10,10 +10,9 @@ from django.urls import reverse
 
 from alliance.audit.models import AuditEvent
 from alliance.core.errors import InvalidInput, PermissionDenied
-from alliance.measures.tests.factories import logged_in, make_episode
 from alliance.notes.actions import do_delete_note, do_edit_note, do_write_note
 from alliance.notes.models import PrivateNote
-from tests.factories import make_staff, make_therapist
+from tests.factories import logged_in, make_episode, make_staff, make_therapist
 
 SECRET = "Wonders whether to tell her mother about the move"
 

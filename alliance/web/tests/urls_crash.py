@@ -19,7 +19,7 @@ urlpatterns = [
     path("", include("alliance.urls")),
 ]
 
-handler400 = "alliance.web.views.bad_request"
-handler403 = "alliance.web.views.permission_denied"
-handler404 = "alliance.web.views.page_not_found"
-handler500 = "alliance.web.views.server_error"
+handler400 = "alliance.web.views.errors.bad_request"
+handler403 = "alliance.web.views.errors.permission_denied"
+handler404 = "alliance.web.views.errors.page_not_found"
+handler500 = "alliance.web.views.errors.server_error"

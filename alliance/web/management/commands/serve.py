@@ -33,6 +33,7 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=2)
 
     def handle(self, *args: Any, **options: Any) -> None:
+        call_command("check", tags=["hooks"], fail_level="ERROR")
         check_database()
         if settings.PRODUCTION:
             call_command("collectstatic", interactive=False, verbosity=0)

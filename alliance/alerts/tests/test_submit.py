@@ -20,6 +20,7 @@ from alliance.core.measures import score_response
 from alliance.measures import registry
 from alliance.measures.actions import do_correct_response, do_submit_check_in, do_submit_response
 from alliance.measures.models import Response, ResponseImmutableError
+from alliance.measures.tests.factories import hold_session
 from tests.factories import make_client, make_clinic, make_therapist
 
 PHQ9 = [f"phq9-{n}" for n in range(1, 10)]
@@ -104,8 +105,13 @@ def test_an_ended_episode_takes_no_new_answers(db: None) -> None:
 
 
 def test_check_ins_on_the_same_day_share_a_session_number(db: None) -> None:
+    # Session numbers count held sessions (measures.schedules.session_of): the first session is
+    # held on day 1, the second on day 8.
     episode = _episode()
-    with time_machine.travel(dt.datetime(2026, 11, 2, 18, tzinfo=dt.UTC), tick=False) as clock:
+    day1 = dt.datetime(2026, 11, 2, 18, tzinfo=dt.UTC)
+    hold_session(episode, day1 - dt.timedelta(hours=2))
+    hold_session(episode, day1 + dt.timedelta(days=7, hours=-2))
+    with time_machine.travel(day1, tick=False) as clock:
         first = do_submit_check_in(
             episode.client,
             episode=episode,
@@ -146,7 +152,7 @@ def test_alert_failure_rolls_back_the_response(db: None, monkeypatch) -> None:
     def broken(*args, **kwargs):
         raise DatabaseError("alert table unavailable")
 
-    monkeypatch.setattr("alliance.measures.actions.raise_safety_alerts", broken)
+    monkeypatch.setattr("alliance.alerts.receivers.raise_safety_alerts", broken)
     with pytest.raises(DatabaseError):
         _submit(episode, dict(zip(PHQ9, [0] * 8 + [2], strict=True)))
     assert not Response.objects.exists()

@@ -13,16 +13,8 @@ from alliance.accounts.models import User
 from alliance.care.models import Episode, EpisodeState, FrameState, FrameVersion
 from alliance.goals.actions import GoalDraft, do_accept_goal, do_propose_goal, do_rate_goal
 from alliance.measures.models import RespondentRole, Response
-from alliance.measures.tests.factories import (
-    checkin,
-    give,
-    hold_session,
-    logged_in,
-    make_episode,
-    phq9,
-    utc,
-)
-from tests.factories import make_client
+from alliance.measures.tests.factories import checkin, give, hold_session, phq9, utc
+from tests.factories import logged_in, make_client, make_episode
 
 LEVELS = {
     "-2": "Awake most of the night",

@@ -9,15 +9,9 @@ from django.urls import reverse
 
 from alliance.alerts.models import Alert, AlertKind, AlertState, Priority
 from alliance.care.models import Episode, EpisodeState
-from alliance.measures.caseload import SPARK_HEIGHT, compute_sparkline
-from alliance.measures.tests.factories import (
-    hold_session,
-    logged_in,
-    make_episode,
-    store_score,
-    utc,
-)
-from tests.factories import make_therapist
+from alliance.measures.tests.factories import hold_session, store_score, utc
+from alliance.web.caseload import SPARK_HEIGHT, compute_sparkline
+from tests.factories import logged_in, make_episode, make_therapist
 
 
 def _alert(episode: Episode, kind: str, priority: int, state: str = AlertState.OPEN) -> Alert:

@@ -17,8 +17,9 @@ from django.urls import reverse
 from alliance.alerts.models import Alert, AlertKind, AlertState, Priority
 from alliance.care.models import Episode
 from alliance.goals.actions import GoalDraft, do_accept_goal, do_propose_goal, do_rate_goal
-from alliance.measures import overview
-from alliance.measures.tests.factories import checkin, give, logged_in, make_episode, phq9, utc
+from alliance.measures.tests.factories import checkin, give, phq9, utc
+from alliance.web import overview
+from tests.factories import logged_in, make_episode
 
 
 def _page(episode: Episode) -> str:
