@@ -52,37 +52,49 @@ def build_safety_alerts(response: Response, instrument: Instrument) -> list[Aler
     ]
 
 
-def raise_safety_alerts(response: Response, instrument: Instrument) -> list[Alert]:
-    """Open the response's safety alerts; call it inside the response's own transaction."""
+def store_safety_alerts(response: Response, instrument: Instrument) -> list[Alert]:
+    """Open the response's safety alerts, unaudited: the submission that caused them appends
+    their events with its own (see :func:`raised_events`)."""
     alerts = build_safety_alerts(response, instrument)
-    for alert in alerts:
-        alert.save()
-        # No rule in the payload: "a safety alert about this client" is all the trail says.
-        record_event("alerts.alert.raised", actor=None, obj=alert)
+    Alert.objects.bulk_create(alerts)
     return alerts
 
 
 def raise_alerts(alerts: Sequence[Alert]) -> list[Alert]:
-    """Store new monitoring alerts, skipping any whose ``cause`` already raised one; returns
-    those stored. Call it inside the caller's transaction: one insert and one audit append in
-    the common case; the savepoint keeps a lost race on the unique ``cause`` from breaking that
-    transaction, and then each alert is tried alone."""
+    """Store new monitoring alerts (see :func:`store_alerts`) and audit those stored."""
+    stored = store_alerts(alerts)
+    record_events(raised_events(stored))
+    return stored
+
+
+def store_alerts(alerts: Sequence[Alert]) -> list[Alert]:
+    """Store new alerts, skipping any whose ``cause`` already raised one; returns those stored,
+    unaudited. Call it inside the caller's transaction: one insert in the common case; the
+    savepoint keeps a lost race on the unique ``cause`` from breaking that transaction, and
+    then each alert is tried alone."""
     if not alerts:
         return []
     try:
         with transaction.atomic():
             Alert.objects.bulk_create(alerts)
-        stored = list(alerts)
     except IntegrityError:
-        stored = [alert for alert in alerts if _store_alert(alert) is not None]
-    # The kind, never the rule or its figures: the trail says an alert exists, not why.
-    record_events([Event("alerts.alert.raised", None, a, {"kind": a.kind}) for a in stored])
-    return stored
+        return [alert for alert in alerts if _store_alert(alert) is not None]
+    return list(alerts)
+
+
+def raised_events(alerts: Sequence[Alert]) -> list[Event]:
+    """The trail says an alert exists and of which kind, never its rule or figures; a safety
+    alert not even its kind ("an alert about this client" is all)."""
+    return [
+        Event(
+            "alerts.alert.raised", None, a, None if a.kind == AlertKind.SAFETY else {"kind": a.kind}
+        )
+        for a in alerts
+    ]
 
 
 def _store_alert(alert: Alert) -> Alert | None:
-    """Store one alert unless its ``cause`` already raised one (then ``None``); not audited
-    here (:func:`raise_alerts` audits what it stored)."""
+    """Store one alert unless its ``cause`` already raised one (then ``None``)."""
     try:
         with transaction.atomic():
             alert.save(force_insert=True)

@@ -27,7 +27,7 @@ from django.db.models import BooleanField, Case, Value, When
 from django.utils import timezone
 
 from alliance.accounts.models import Clinic
-from alliance.alerts.actions import raise_alerts
+from alliance.alerts.actions import raise_alerts, store_alerts
 from alliance.alerts.dropout import (
     CHECKIN,
     PRIMARY_OUTCOME,
@@ -113,10 +113,13 @@ class _Facts:
     candidates: list[Alert] = field(default_factory=list)
 
 
-def evaluate_episode(episode: Episode, *, now: dt.datetime) -> EpisodeMonitoring:
+def evaluate_episode(
+    episode: Episode, *, now: dt.datetime, audit: bool = True
+) -> EpisodeMonitoring:
     """Assess rupture, not-on-track (PHQ-9, GAD-7), dropout risk and the fit review as of
     ``now`` and raise the alerts that fire. Call it inside the transaction that changed the
-    episode's responses or sessions."""
+    episode's responses or sessions. With ``audit=False`` the caller appends the raised alerts'
+    events itself (``alerts.actions.raised_events``), with its own action's."""
     facts = _load(episode)
     rupture = _rupture(episode, facts)
     tracks, trajectories = _tracks(episode, facts)
@@ -127,7 +130,7 @@ def evaluate_episode(episode: Episode, *, now: dt.datetime) -> EpisodeMonitoring
         new = [alert for alert in facts.candidates if not _already_raised(alert, facts)]
         for alert in new:
             alert.created_at = now
-        raised = raise_alerts(new)
+        raised = raise_alerts(new) if audit else store_alerts(new)
     return EpisodeMonitoring(rupture, tracks, trajectories, dropout, fit_review, tuple(raised))
 
 

@@ -97,6 +97,8 @@ def record_event(
 
 def record_events(events: Sequence[Event], *, now: datetime | None = None) -> list[AuditEvent]:
     """Append several events of one action at once: one look at the chain's end, one insert."""
+    if not events:
+        return []
     payloads = [_checked_payload(event) for event in events]
     at = (now or timezone.now()).astimezone(UTC)
     ip = current_ip.get()

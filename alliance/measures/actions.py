@@ -121,8 +121,8 @@ def _submit(
         with transaction.atomic():
             Response.objects.bulk_create(fresh)
     if fresh:
-        record_events([_audit_event(actor, response) for response in fresh], now=now)
-        responses_stored.send(fresh, now)
+        caused = [event for events in responses_stored.send(fresh, now) for event in events]
+        record_events([*(_audit_event(actor, r) for r in fresh), *caused], now=now)
     stored |= {response.submission_key: response for response in fresh}
     return [stored[s.submission_key] for s in submissions]
 

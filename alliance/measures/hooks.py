@@ -6,15 +6,17 @@ import datetime as dt
 from collections.abc import Sequence
 
 from alliance.accounts.models import User
+from alliance.audit.trail import Event
 from alliance.lib.hooks import Hook
 from alliance.measures.models import Response
 
 SAFETY_ALERTS = "safety alerts"
 
 # Sent once per submission (a whole check-in is one), inside its transaction, after every
-# response is stored. A risk answer must reach a person: start-up fails without the safety
-# receiver (alliance.E001).
-responses_stored: Hook[[Sequence[Response], dt.datetime], object] = Hook(
+# response is stored. Receivers return the audit events of what they stored; the submission
+# appends them with its own. A risk answer must reach a person: start-up fails without the
+# safety receiver (alliance.E001).
+responses_stored: Hook[[Sequence[Response], dt.datetime], Sequence[Event]] = Hook(
     "measures.responses_stored", required=frozenset({SAFETY_ALERTS})
 )
 

@@ -24,9 +24,9 @@ def evaluations(monkeypatch) -> list[int]:
     seen: list[int] = []
     real = receivers.evaluate_episode
 
-    def counting(episode: Episode, *, now: dt.datetime):
+    def counting(episode: Episode, *, now: dt.datetime, audit: bool = True):
         seen.append(Response.objects.filter(episode=episode).count())
-        return real(episode, now=now)
+        return real(episode, now=now, audit=audit)
 
     monkeypatch.setattr(receivers, "evaluate_episode", counting)
     return seen

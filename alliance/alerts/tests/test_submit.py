@@ -152,7 +152,7 @@ def test_alert_failure_rolls_back_the_response(db: None, monkeypatch) -> None:
     def broken(*args, **kwargs):
         raise DatabaseError("alert table unavailable")
 
-    monkeypatch.setattr("alliance.alerts.receivers.raise_safety_alerts", broken)
+    monkeypatch.setattr("alliance.alerts.receivers.store_safety_alerts", broken)
     with pytest.raises(DatabaseError):
         _submit(episode, dict(zip(PHQ9, [0] * 8 + [2], strict=True)))
     assert not Response.objects.exists()
