@@ -223,7 +223,7 @@ def test_change_phq9_18_to_9_is_reliable_and_clinically_significant() -> None:
 
     assert data["change"] == -9
     assert data["threshold"] == 6  # >= 6 points (clinical.md §2.1, §3.3)
-    assert data["threshold_source"].startswith("clinical.md §2.1")
+    assert data["threshold_source"].startswith("NHS Talking Therapies manual")
     assert data["threshold_evidence"] == "unconfirmed"
     assert data["reliable_change"] == "reliable_improvement"
     assert data["cutoff"]["value"] == 10
