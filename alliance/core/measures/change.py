@@ -41,7 +41,7 @@ class ChangeCategory(StrEnum):
 
 @dataclass(frozen=True)
 class ClinicalCutoffs:
-    """Jacobson-Truax cutoffs on the instrument's own scale (clinical.md §3.2)."""
+    """Jacobson-Truax cutoffs on the instrument's own scale (Jacobson & Truax 1991)."""
 
     a: float  # left the dysfunctional range: 2 SD beyond the clinical mean
     b: float  # entered the functional range: within 2 SD of the functional mean
