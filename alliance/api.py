@@ -50,7 +50,7 @@ def api_urls() -> tuple[list[Any], str, str]:
 
     LoginRequiredMiddleware would answer anonymous API calls with a 302 to the log-in page;
     each operation authenticates itself and answers 401 instead. The schema and the docs page
-    stay behind the log-in (reference/security.md §8: the schema is not public).
+    stay behind the log-in: the schema is not public (OWASP ASVS 5.0 13.4.5).
     """
     patterns, app_name, namespace = api.urls
     for pattern in patterns:

@@ -221,7 +221,7 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 
-# Log-in throttling (reference/security.md R10). Failures are counted per user name *and*
+# Log-in throttling (OWASP ASVS 5.0 6.1.1, 6.3.1). Failures are counted per user name *and*
 # address together, so one noisy address behind a clinic's shared proxy cannot lock every
 # colleague out, and an attacker elsewhere cannot lock a therapist out of their own office.
 AXES_FAILURE_LIMIT = env_int("ALLIANCE_LOGIN_FAILURE_LIMIT", 5, minimum=1)
@@ -238,7 +238,7 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = (
     ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
 )
 
-# Sessions (reference/security.md §8): server-side, idle and absolute timeouts enforced by
+# Sessions (OWASP ASVS 5.0 7.3): server-side, idle and absolute timeouts enforced by
 # accounts.middleware.SessionTimeoutMiddleware.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = 12 * 60 * 60

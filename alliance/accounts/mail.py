@@ -1,4 +1,4 @@
-"""E-mails about accounts. They carry a link and nothing personal (reference/security.md R27)."""
+"""E-mails about accounts. They carry a link and nothing personal (OWASP ASVS 5.0 14.2.1)."""
 
 from __future__ import annotations
 

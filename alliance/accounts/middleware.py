@@ -16,9 +16,11 @@ SEEN_AT = "_alliance_seen_at"
 
 
 class SessionTimeoutMiddleware:
-    """Idle and absolute session timeouts, enforced on the server (reference/security.md §8).
+    """Idle and absolute session timeouts, enforced on the server (automatic logoff, HIPAA
+    45 CFR 164.312(a)(2)(iii); OWASP ASVS 5.0 7.3.1-7.3.2).
 
-    Idle: 15 minutes for therapists and staff, 30 for clients. Absolute: 12 hours after log-in.
+    Idle: 15 minutes for therapists and staff, 30 for clients. Absolute: 12 hours after log-in
+    (Alliance's own values).
     The clock is read through ``time.time`` so tests can freeze it.
     """
 

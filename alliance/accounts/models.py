@@ -74,7 +74,10 @@ class UserManager(_UserManagerBase):
 
 
 class User(AbstractBaseUser, PermissionsMixin):
-    """One person, one account (reference/security.md R1). The e-mail is the log-in name."""
+    """One person, one account (unique user identification, HIPAA 45 CFR 164.312(a)(2)(i)).
+
+    The e-mail is the log-in name.
+    """
 
     email = models.EmailField(max_length=254, unique=True)
     first_name = models.CharField(max_length=80)

@@ -1,4 +1,4 @@
-"""Audit log-ins, log-outs and failed log-ins (reference/security.md R16).
+"""Audit log-ins, log-outs and failed log-ins (HIPAA 45 CFR 164.312(b); OWASP ASVS 5.0 16.3.1).
 
 A failed log-in is recorded without the name that was typed: it may be a mistyped password.
 """

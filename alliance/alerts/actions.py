@@ -31,7 +31,8 @@ def build_safety_alerts(response: Response, instrument: Instrument) -> list[Aler
     """Unsaved safety alerts, one for each critical flag the response set.
 
     Critical flags are declared in the instrument files: any answer above 0 on PHQ-9 item 9 or
-    CORE-10 item 6, whatever the total (clinical.md §2.1.1 and §2.3; reference/security.md §5.2).
+    CORE-10 item 6, whatever the total (Simon et al. 2013; Louzon et al. 2016; CORE-10 item 6
+    is its risk item, Connell & Barkham 2007).
     """
     if response.episode is None:
         return []

@@ -13,7 +13,7 @@ in our data, the same way for training and for live prediction (docs/dropout-mod
   number) before the prediction point; no check-in at all → no prediction.
 - ``attendance``: held / counted sessions before the prediction point.
 - ``change_so_far``: (latest PHQ-9 - first PHQ-9) / 6 points (its reliable-change threshold,
-  clinical.md §2.1), negative = improving; 0 without two PHQ-9s.
+  NHS Talking Therapies manual), negative = improving; 0 without two PHQ-9s.
 - ``days_since_last``: days from the start of the last held session to the prediction point (from
   the first counted session if none was held).
 """

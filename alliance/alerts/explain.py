@@ -73,7 +73,7 @@ NEXT_STEPS: Mapping[str, tuple[str, ...]] = {
 MEANINGS: Mapping[str, str] = {
     AlertKind.SAFETY: (
         "The client gave a risk answer above 0. Any such answer starts the safety pathway, "
-        "whatever the questionnaire's total (clinical.md §2.1.1)."
+        "whatever the questionnaire's total (Simon et al. 2013)."
     ),
     AlertKind.RUPTURE: (
         "The check-ins or attendance suggest strain in the working relationship. These "
@@ -88,7 +88,7 @@ MEANINGS: Mapping[str, str] = {
     AlertKind.FIT_REVIEW: (
         "Enough sessions have been held for an early review of the fit: a single session's "
         "alliance score is only marginally dependable, 3 to 4 sessions are (Crits-Christoph et "
-        "al. 2011; clinical.md §4.4)."
+        "al. 2011)."
     ),
 }
 

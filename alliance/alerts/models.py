@@ -43,7 +43,8 @@ class ActionKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
-# What each rule means, in words a clinician reads at a glance (clinical.md §2.1.1, §2.3, §4).
+# What each rule means, in words a clinician reads at a glance (sources in
+# docs/reference/sources.md).
 RULE_LABELS = {
     "phq-9:item9_risk": "PHQ-9 item 9 (thoughts of being better off dead or of self-harm) above 0",
     "core-10:item6_risk": "CORE-10 item 6 (made plans to end my life) above 0",

@@ -1,7 +1,8 @@
 """The append-only, hash-chained audit trail.
 
 Rows carry identifiers and codes only — never clinical content, names or free text — so
-erasing a client's data never needs to rewrite the chain (reference/security.md §1, §7.1).
+erasing a client's data (GDPR Art. 17) never needs to rewrite the chain that ONC
+45 CFR 170.315(d)(2) requires to stay unaltered. Keeping the two apart is Alliance's own design.
 """
 
 from __future__ import annotations

@@ -1,9 +1,10 @@
 """Write and verify the audit trail.
 
 Each event's hash is ``SHA-256(prev_hash ‖ canonical_json(fields))``, so altering or deleting
-any row breaks the chain at that row (reference/security.md §7.1, layer 3). Inserts are
-serialised — an advisory lock on PostgreSQL, the IMMEDIATE write lock on SQLite — so two
-concurrent writers can never fork the chain.
+any row breaks the chain at that row: alteration is detectable, as ONC 45 CFR 170.315(d)(2)
+requires (the hash chain is Alliance's own design). Inserts are serialised — an advisory lock
+on PostgreSQL, the IMMEDIATE write lock on SQLite — so two concurrent writers can never fork
+the chain.
 """
 
 from __future__ import annotations

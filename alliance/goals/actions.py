@@ -1,7 +1,7 @@
 """Every change to shared goals: proposed by one side, agreed by the other, rated, retired.
 
-Agreement is the point (clinical.md §4.1: agreement on goals is one of the three parts of the
-alliance), so a goal counts only once the side that did not write this version accepts it, and
+Agreement is the point (agreement on goals is one of the three parts of the alliance, Bordin
+1979), so a goal counts only once the side that did not write this version accepts it, and
 any change to an agreed goal asks the other side again. The audit trail holds ids, versions and
 codes, never the goal's words or a rating's level (audit/trail.py).
 """

@@ -8,7 +8,7 @@ from django import forms
 from alliance.goals.actions import GoalDraft
 from alliance.goals.models import LEVEL_KEYS, MAX_TEXT, MAX_WEIGHT, MIN_WEIGHT, Goal
 
-# clinical.md §3.4: the meaning of each Goal Attainment Scaling level.
+# Kiresuk & Sherman (1968): the meaning of each Goal Attainment Scaling level.
 LEVEL_MEANINGS = {
     "-2": "much less than expected",
     "-1": "somewhat less than expected",

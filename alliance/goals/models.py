@@ -1,4 +1,4 @@
-"""Shared goals of an episode, scaled for Goal Attainment Scaling (clinical.md §3.4).
+"""Shared goals of an episode, scaled for Goal Attainment Scaling (Kiresuk & Sherman 1968).
 
 A goal is written in the client's words with five described levels, −2 … +2, where 0 is the
 expected outcome. It counts only once both sides have agreed it: whoever proposes it, the other
@@ -15,10 +15,11 @@ from django.utils import timezone
 from alliance.accounts.models import User
 from alliance.care.models import Episode
 
-# clinical.md §3.4: −2 much less than expected … +2 much more than expected. JSON keys are text.
+# Kiresuk & Sherman (1968): −2 much less than expected … +2 much more than expected. JSON keys
+# are text.
 LEVEL_KEYS = ("-2", "-1", "0", "1", "2")
 MAX_TEXT = 200
-# Turner-Stokes: importance × difficulty, each rated 1–3 here (0 would drop the goal).
+# Turner-Stokes (2009): importance × difficulty, each rated 1–3 here (0 would drop the goal).
 MIN_WEIGHT, MAX_WEIGHT = 1, 9
 
 

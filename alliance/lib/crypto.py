@@ -1,7 +1,8 @@
 """Encryption at rest for private text: therapists' notes, the client's notebook, messages.
 
 Fernet (AES-128-CBC with HMAC-SHA256, from the maintained ``cryptography`` package) with keys
-from ``ALLIANCE_FIELD_KEYS``, separate from ``ALLIANCE_SECRET_KEY`` (reference/security.md):
+from ``ALLIANCE_FIELD_KEYS``, separate from ``ALLIANCE_SECRET_KEY`` (encryption at rest, HIPAA
+45 CFR 164.312(a)(2)(iv); separate keys, so a leaked secret key does not expose the text):
 the first key encrypts, every listed key decrypts, so keys rotate by putting a new one first and
 re-saving. A database dump without the keys holds only ciphertext.
 """

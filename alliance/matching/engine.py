@@ -16,7 +16,7 @@ from alliance.matching.models import Intake, SlotBooking
 from alliance.measures.models import Response
 
 # Which concern each outcome measure speaks to, for measured effectiveness per concern
-# (PHQ-9: depression, Kroenke 2001; GAD-7: anxiety, Spitzer 2006 — clinical.md §2.1, §2.2).
+# (PHQ-9: depression, Kroenke, Spitzer & Williams 2001; GAD-7: anxiety, Spitzer et al. 2006).
 OUTCOME_CONCERNS = {"phq-9": "depression", "gad-7": "anxiety"}
 
 

@@ -1,11 +1,12 @@
 """Trajectory charts: the alliance and the outcome measures over time, with the lines a reader
 needs to judge a score, and the same numbers as a table and in sentences.
 
-- **Clinical cut-off**: the instrument's own (clinical.md §2).
+- **Clinical cut-off**: the instrument's own, with its source in the definition file.
 - **Reliable-change band**: baseline ± the instrument's reliable-change threshold in raw points
-  (Jacobson & Truax 1991; clinical.md §3.1, §3.3). A score outside it is a reliable change from
-  the baseline. The baseline is the first score of the episode; after a resume, the first score
-  on or after ``Episode.baseline_from``. Earlier scores stay on the chart, outside the bands.
+  (Jacobson & Truax 1991; PHQ-9 6 and GAD-7 4 from the NHS Talking Therapies manual). A score
+  outside it is a reliable change from the baseline. The baseline is the first score of the
+  episode; after a resume, the first score on or after ``Episode.baseline_from``. Earlier scores
+  stay on the chart, outside the bands.
 - **Expected band** (therapists only): :func:`core.monitoring.trajectory.expected_trajectory`
   from the clinic's other episodes on the same instrument, by session index counted from the
   baseline (1 = baseline), with that module's reliable-change fallback when history is thin.
@@ -43,8 +44,8 @@ from alliance.measures.models import RespondentRole, Response
 CHECKIN_CLIENT: Final = "alliance-checkin-client"
 CHECKIN_THERAPIST: Final = "alliance-checkin-therapist"
 ALLIANCE: Final = (CHECKIN_CLIENT, CHECKIN_THERAPIST)
-# The outcome measures charted with bands, and their severity strata (clinical.md §2.1, §2.2;
-# CORE-10 bands are disputed, §2.3, so its history is not stratified).
+# The outcome measures charted with bands, and their severity strata (Kroenke et al. 2001;
+# Spitzer et al. 2006; CORE-10 bands are disputed, so its history is not stratified).
 OUTCOMES: Final[Mapping[str, Sequence[float] | None]] = {
     "phq-9": PHQ9_STRATA,
     "gad-7": GAD7_STRATA,
@@ -229,8 +230,8 @@ def build_outcome_chart(
 def build_alliance_chart(
     client: Sequence[Mark], therapist: Sequence[Mark] | None, *, dom_id: str = "chart-data-alliance"
 ) -> AllianceChart:
-    """Client and therapist check-ins on one chart, as two lines (never averaged: clinical.md
-    §2.5). ``therapist`` ``None``: the client's own view, their line only."""
+    """Client and therapist check-ins on one chart, as two lines (never averaged: Alliance's own
+    rule). ``therapist`` ``None``: the client's own view, their line only."""
     instrument = registry.get_key(CHECKIN_CLIENT)
     by_day: dict[dt.date, list[float | None]] = {}
     for mark in client:

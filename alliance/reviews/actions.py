@@ -88,7 +88,7 @@ def n_sessions_held(episode: Episode) -> int:
 
 @transaction.atomic
 def open_due_reviews(episode: Episode, now: dt.datetime) -> FitReview | None:
-    """Open the episode's first fit review once 3 sessions are held (clinical.md §4.4), if it
+    """Open the episode's first fit review once 3 sessions are held (Alliance's own rule), if it
     is running and has never had one. Idempotent: returns the new review, else None."""
     episode = Episode.objects.select_for_update().get(pk=episode.pk)
     if episode.state not in RUNNING:

@@ -56,7 +56,7 @@ def _rating(side: str) -> models.PositiveSmallIntegerField[int | None, int | Non
 
 
 class FitReview(models.Model):
-    """The early fit review of an episode ("give it 3-4 sessions", clinical.md §4.4).
+    """The early fit review of an episode ("give it 3-4 sessions"; Crits-Christoph et al. 2011).
 
     The client's ratings, choice and text are theirs alone: the therapist learns only that the
     client completed it, the adjust text if the client shared it, and — kindly — that the client

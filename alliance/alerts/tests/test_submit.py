@@ -251,7 +251,8 @@ def test_correction_supersedes_and_both_are_audited(db: None) -> None:
 
 
 def test_every_phq9_answer_vector_flags_risk_exactly_when_item9_is_above_zero() -> None:
-    # All 4^9 = 262,144 vectors through the real scoring function (reference/security.md §5.3).
+    # All 4^9 = 262,144 vectors through the real scoring function: the item 9 rule (Simon et
+    # al. 2013) holds for every possible form.
     instrument = registry.get_key("phq-9")
     for values in itertools.product(range(4), repeat=9):
         score = score_response(instrument, dict(zip(PHQ9, values, strict=True)))

@@ -1,10 +1,11 @@
 """Make the audit table refuse UPDATE (and, on PostgreSQL, DELETE) in the database itself.
 
 The application never updates or deletes audit rows; these triggers stop anything else that
-connects with the application's credentials from doing it quietly (reference/security.md §7.1,
-layer 2). On SQLite, DELETE stays possible because the test runner empties tables with DELETE;
-a deleted row is still caught by `alliance audit verify`. PostgreSQL deployments should also
-revoke TRUNCATE from the application role (docs/operations.md).
+connects with the application's credentials from doing it quietly (ONC 45 CFR 170.315(d)(2):
+recorded actions cannot be changed or deleted; OWASP ASVS 5.0 16.4.2). On SQLite, DELETE stays
+possible because the test runner empties tables with DELETE; a deleted row is still caught by
+`alliance audit verify`. PostgreSQL deployments should also revoke TRUNCATE from the application
+role (docs/operations.md).
 """
 
 from django.db import migrations

@@ -5,13 +5,14 @@ agree at the start what "done" looks like, so ending is a shared decision rather
 a surprise. The assessment only says whether the agreed signs are there, in plain sentences both
 of them read; it prompts a conversation and never ends anything by itself.
 
-Informed by clinical.md:
+Informed by:
 
-- §3.4 Goal Attainment Scaling: each goal is rated −2 (much less than expected), −1, 0 (the
-  expected outcome), +1 or +2 (much more than expected); by default every agreed goal's latest
-  rating must be at least 0.
-- §4.1 alliance monitoring: the level of the alliance, not its session-to-session pattern, goes
-  with outcome, and one noisy session is never a signal. So the client's Alliance Check-in
+- Goal Attainment Scaling (Kiresuk & Sherman 1968, Community Ment Health J 4(6):443-453): each
+  goal is rated −2 (much less than expected), −1, 0 (the expected outcome), +1 or +2 (much more
+  than expected); by default every agreed goal's latest rating must be at least 0.
+- Alliance monitoring: the level of the alliance, not its session-to-session pattern, goes with
+  outcome (Stevens et al. 2007), and one noisy session is never a signal (Alliance's own
+  rule). So the client's Alliance Check-in
   totals (4 items scored 0–4, total 0–16, instruments/alliance-checkin-client.json; client
   ratings only, never averaged with the therapist's) must be steady over several weeks, above a
   floor and within a narrow range. The defaults (4 weeks, at least 10, range at most 3) are our

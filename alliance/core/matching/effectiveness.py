@@ -4,7 +4,7 @@ Why per concern: in the Match trial (Constantino, Boswell, Coyne, Swales & Kraus
 Psychiatry* 78(9):960-969) therapists were profiled per problem domain from at least 15 prior
 cases, risk-adjusted, and patients matched to therapists effective in their domains improved
 more; effectiveness in one domain correlates poorly with others (Kraus et al. 2011), so there
-is no single therapist "star rating" (clinical.md §5). Therapists account for only about 5 % of
+is no single therapist "star rating". Therapists account for only about 5 % of
 outcome variance (Wampold & Brown 2005, *JCCP* 73(5):914-923), so raw means from a handful of
 cases mostly measure luck; hence the shrinkage and the minimum case count.
 
@@ -46,9 +46,10 @@ from numpy.typing import NDArray
 
 from alliance.core.matching.records import Outcome, RecordError
 
-# SDs at intake: NHS Talking Therapies national 2022-23 means at caseness, PHQ-9 SD 5.5 and
-# GAD-7 SD 4.5 (clinical.md §3.3, secondary); CORE-10 primary-care counselling norms SD 7.7
-# (clinical.md §2.3, secondary). Other instruments: the SD of ``before`` in the clinic's data.
+# SDs at intake: NHS Talking Therapies national 2022-23 figures at caseness, PHQ-9 SD 5.5 and
+# GAD-7 SD 4.5 (NHS England annual report 2022-23, secondary); CORE-10 primary-care counselling
+# norms SD 7.7 (Connell & Barkham 2007, CORE-10 User Manual, secondary). Other instruments: the
+# SD of ``before`` in the clinic's data.
 DEFAULT_INSTRUMENT_SD: Final[Mapping[str, float]] = {"phq-9": 5.5, "gad-7": 4.5, "core-10": 7.7}
 # Outcome instruments shipped in instruments/ whose total has direction "higher_is_better".
 DEFAULT_HIGHER_IS_BETTER: Final = frozenset({"ors"})

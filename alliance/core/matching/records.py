@@ -35,7 +35,8 @@ MINUTES_PER_DAY: Final = 24 * 60
 MIN_SLOT_MINUTES: Final = 15
 MAX_SLOT_MINUTES: Final = 180
 INTAKE_FORMATS: Final = ("online", "in_person", "either")
-# PHQ-9 totals 0-27 and GAD-7 totals 0-21 (clinical.md §2.1, §2.2).
+# PHQ-9 totals 0-27 (Kroenke, Spitzer & Williams 2001) and GAD-7 totals 0-21 (Spitzer et al.
+# 2006).
 PHQ9_MAX: Final = 27
 GAD7_MAX: Final = 21
 

@@ -1,7 +1,10 @@
 """Reliable and clinically significant change (Jacobson & Truax 1991), and Cronbach's alpha.
 
-Formulas and worked values: clinical.md §3.1 (RCI), §3.2 (cutoffs a/b/c and categories),
-§3.5 (alpha, used for a local reliable-change threshold).
+Sources: Jacobson & Truax (1991), J Consult Clin Psychol 59(1):12-19, for the reliable change
+index (with the √2 standard error of the difference from Christensen & Mendoza 1986, Behav Ther
+17(3):305-308), the clinical-significance cutoffs a, b, c and the four outcome categories;
+Cronbach (1951), Psychometrika 16(3):297-334, for alpha, used for a local reliable-change
+threshold. See docs/reference/sources.md.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ class ReliableChange(StrEnum):
 
 
 class ChangeCategory(StrEnum):
-    """Jacobson-Truax categories (clinical.md §3.2)."""
+    """Jacobson-Truax categories (Jacobson & Truax 1991)."""
 
     RECOVERED = "recovered"  # reliable change in the good direction and crossed the cutoff
     IMPROVED = "improved"  # reliable improvement, cutoff not crossed
@@ -38,7 +41,7 @@ class ChangeCategory(StrEnum):
 
 @dataclass(frozen=True)
 class ClinicalCutoffs:
-    """Jacobson-Truax cutoffs on the instrument's own scale (clinical.md §3.2)."""
+    """Jacobson-Truax cutoffs on the instrument's own scale (Jacobson & Truax 1991)."""
 
     a: float  # left the dysfunctional range: 2 SD beyond the clinical mean
     b: float  # entered the functional range: within 2 SD of the functional mean
@@ -75,12 +78,12 @@ def compute_sdiff(sd: float, reliability: float) -> float:
 def compute_reliable_change_index(
     before: float, after: float, sd: float, reliability: float
 ) -> float:
-    """Jacobson-Truax ``RC = (after - before) / S_diff``; reliable when ``|RC| > 1.96`` (§3.1)."""
+    """Jacobson-Truax ``RC = (after - before) / S_diff``; reliable if ``|RC| > 1.96``, p < .05."""
     return (after - before) / compute_sdiff(sd, reliability)
 
 
 def compute_reliable_change_threshold(sd: float, reliability: float) -> float:
-    """Smallest reliable change in raw points, ``1.96 · S_diff`` (clinical.md §3.1).
+    """Smallest reliable change in raw points, ``1.96 · S_diff`` (Jacobson & Truax 1991).
 
     CORE-10 with sd 7.7: 6.75 at alpha = .90, 5.23 at alpha = .94.
     """
@@ -95,8 +98,8 @@ def compute_clinical_cutoffs(
     *,
     direction: Direction,
 ) -> ClinicalCutoffs:
-    """Jacobson-Truax cutoffs a, b, c (clinical.md §3.2; b uses the functional SD as in the
-    original). For a scale where higher is worse the signs of a and b flip; c is unchanged.
+    """Jacobson-Truax cutoffs a, b, c (Jacobson & Truax 1991; b uses the functional SD as in
+    the original). For a scale where higher is worse the signs of a and b flip; c is unchanged.
     """
     if clinical_sd <= 0 or functional_sd <= 0:
         raise InvalidMeasureInput("standard deviations must be positive", code="invalid_sd")
@@ -122,8 +125,9 @@ def classify_change(
     """Classify a before/after pair of totals on one instrument.
 
     Reliable when ``|after - before| >= threshold`` raw points (the published point thresholds,
-    e.g. PHQ-9 ≥ 6, are stated as "at least"; clinical.md §2.1, §3.3). Crossed the cutoff when
-    ``before`` is in the clinical range and ``after`` is not. Categories per §3.2.
+    e.g. PHQ-9 ≥ 6, are stated as "at least" in the NHS Talking Therapies manual). Crossed the
+    cutoff when ``before`` is in the clinical range and ``after`` is not. Categories as in
+    Jacobson & Truax (1991).
     """
     if threshold <= 0:
         raise InvalidMeasureInput("the reliable-change threshold must be positive", code="invalid")
@@ -151,7 +155,8 @@ def classify_instrument_change(instrument: Instrument, before: float, after: flo
 
     Raises :class:`InvalidMeasureInput` when a total is outside the instrument's range or the
     instrument has no published reliable-change threshold (e.g. WAI-SR: compute a local one
-    with :func:`compute_reliable_change_threshold` from platform SD and alpha, §2.4).
+    with :func:`compute_reliable_change_threshold` from platform SD and alpha; Hatcher &
+    Gillaspy 2006 publish none).
     """
     for name, value in (("before", before), ("after", after)):
         if not instrument.total.minimum <= value <= instrument.total.maximum:
@@ -174,7 +179,7 @@ def classify_instrument_change(instrument: Instrument, before: float, after: flo
 
 
 def compute_cronbach_alpha(rows: Sequence[Sequence[float]]) -> float | None:
-    """Cronbach's alpha = k/(k - 1) · (1 - Σσ²ᵢ / σ²_total) (clinical.md §3.5).
+    """Cronbach's alpha = k/(k - 1) · (1 - Σσ²ᵢ / σ²_total) (Cronbach 1951).
 
     ``rows`` are respondents, columns items. Returns ``None`` ("not computable") when the total
     variance is 0. Needs at least two respondents and two items, all rows the same length.
@@ -224,6 +229,6 @@ def _exact_difference(before: float, after: float) -> float:
 
 
 def _variance(values: Sequence[float]) -> float:
-    """Sample variance (n - 1); alpha is the same with n as long as it is used throughout (§3.5)."""
+    """Sample variance (n - 1); alpha is the same with n as long as it is used throughout."""
     mean = sum(values) / len(values)
     return sum((value - mean) ** 2 for value in values) / (len(values) - 1)

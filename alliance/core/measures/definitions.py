@@ -21,7 +21,8 @@ from alliance.core.errors import InvalidInput
 FORMAT: Final = "alliance-instrument/1"
 TOTAL: Final = "total"
 ANY_ITEM: Final = "any_item"
-# Jacobson & Truax (1991): reliable when |RC| > 1.96 (p < .05); clinical.md §3.1.
+# Jacobson & Truax (1991), J Consult Clin Psychol 59(1):12-19: reliable when |RC| > 1.96
+# (p < .05).
 RELIABLE_Z: Final = 1.96
 
 _ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -59,7 +60,7 @@ class Direction(StrEnum):
 
 
 class Evidence(StrEnum):
-    """How far a threshold was checked, in the terms of clinical.md's conventions."""
+    """How far a threshold was checked against its primary source (docs/instruments.md)."""
 
     CHECKED = "checked"
     SECONDARY = "secondary"

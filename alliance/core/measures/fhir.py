@@ -4,14 +4,14 @@ Pure functions: they take an :class:`Instrument`, answers, a :class:`Score` and 
 passes, and return plain JSON-able dicts (the R4B model's own JSON dump, so every returned
 resource has been validated). Nothing here reads the clock or does I/O.
 
-Rules that come from ``docs/instruments.md`` ("FHIR" sections) and ``clinical.md`` §2.1:
+Rules that come from ``docs/instruments.md`` ("FHIR" sections) and from the HL7 examples:
 
 - Wording ships only when the licence allows it (``licence.wording_included``); otherwise items
   carry no ``text`` and options no ``display``, and an extension says the wording is licensed
   separately.
 - Scores are never taken from a form: :func:`parse_questionnaire_response` skips any stored
-  total ("the SDC PHQ-9 example response stores a total of 13 while its answers sum to 10";
-  clinical.md §2.1 FHIR example gotchas) and the caller rescores with ``score_response``.
+  total (the HL7 FHIR SDC example PHQ-9 QuestionnaireResponse stores a total of 13 while its
+  answers sum to 10) and the caller rescores with ``score_response``.
 """
 
 from __future__ import annotations
@@ -325,7 +325,7 @@ def build_observations(
     """R4 ``Observation``s (status ``final``, category ``survey``): the total, then subscales.
 
     The total is coded with the instrument's LOINC total-score code when the definition file
-    gives one (PHQ-9 44261-6, GAD-7 70274-6; clinical.md §2.1, §2.2) plus an Alliance code; a
+    gives one (LOINC: PHQ-9 44261-6, GAD-7 70274-6) plus an Alliance code; a
     subscale only with an Alliance code. Values are ``valueQuantity`` in UCUM ``{score}`` on the
     instrument's own scale; the band label, when there are bands, is the interpretation text.
     ``derived_from`` references the QuestionnaireResponse (e.g. ``"QuestionnaireResponse/1"``).
@@ -444,9 +444,9 @@ def parse_questionnaire_response(
     """The raw answers in an R4 ``QuestionnaireResponse``, keyed by link id (form order).
 
     Every non-text item appears, ``None`` when unanswered; stored totals or scores are ignored,
-    never trusted (clinical.md §2.1 gotchas): rescore with ``score_response``. Raises
-    :class:`~core.errors.InvalidInput` with code ``fhir_invalid`` naming the problem. See
-    :func:`parse_response` for the free-text comment.
+    never trusted (the HL7 SDC PHQ-9 example's stored total is wrong): rescore with
+    ``score_response``. Raises :class:`~core.errors.InvalidInput` with code ``fhir_invalid``
+    naming the problem. See :func:`parse_response` for the free-text comment.
     """
     return parse_response(instrument, data, base_url=base_url).answers
 

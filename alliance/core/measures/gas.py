@@ -1,7 +1,8 @@
-"""Goal Attainment Scaling: the Kiresuk-Sherman T-score (clinical.md §3.4).
+"""Goal Attainment Scaling: the Kiresuk-Sherman T-score.
 
 Kiresuk & Sherman (1968), Community Mental Health Journal 4(6):443-453. The printed formulas
-in Turner-Stokes (2009) have a published erratum; this is the form given in clinical.md.
+in the practical guide by Turner-Stokes (2009), Clin Rehabil 23(4):362-370, have a published
+erratum; this is the corrected form, ``T = 50 + 10·Σwx / √((1 - ρ)·Σw² + ρ·(Σw)²)``.
 """
 
 from __future__ import annotations
@@ -12,9 +13,9 @@ from typing import Final
 
 from alliance.core.measures.definitions import InvalidMeasureInput
 
-# clinical.md §3.4: levels -2 much less than expected … +2 much more than expected.
+# Kiresuk & Sherman (1968): levels -2 much less than expected … +2 much more than expected.
 GAS_LEVELS: Final = (-2, -1, 0, 1, 2)
-# clinical.md §3.4: rho = assumed inter-goal correlation, conventionally 0.3.
+# Kiresuk & Sherman (1968): rho = assumed inter-goal correlation, conventionally 0.3.
 DEFAULT_RHO: Final = 0.3
 
 

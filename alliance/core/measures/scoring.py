@@ -52,9 +52,10 @@ def score_response(instrument: Instrument, answers: Mapping[str, int | None]) ->
     """Score ``answers`` (link id → raw answer, ``None`` = not answered) for ``instrument``.
 
     Unscored items are checked against their options but never enter a score. Reverse-keyed
-    items score ``min + max - answer`` (CORE-10 items 2 and 3: 4 - answer; clinical.md §2.3).
-    Missing scored items follow the instrument's own rule: prorate where its manual allows
-    (CORE-10: ``total * 10 / answered``, at most one missing; §2.3), otherwise refuse.
+    items score ``min + max - answer`` (CORE-10 items 2 and 3: 4 - answer; Connell & Barkham
+    2007, CORE-10 User Manual). Missing scored items follow the instrument's own rule: prorate
+    where its manual allows (CORE-10: ``total * 10 / answered``; at most one missing is
+    Alliance's own interim limit), otherwise refuse.
     Raises :class:`InvalidMeasureInput` for unknown items, answers outside the options,
     too many missing answers, or an instrument whose scoring key is unconfirmed.
     """
@@ -160,8 +161,8 @@ def _item_score(item: Item, value: int) -> Fraction:
 def _combine(method: Method, link_ids: Sequence[str], scores: Mapping[str, Fraction]) -> Fraction:
     """Sum or mean of ``link_ids``; a sum over answered items is prorated to all of them.
 
-    Prorated sum = Σ answered * n_items / n_answered (CORE-10 manual via clinical.md §2.3); the
-    mean of answered items is already on the full scale.
+    Prorated sum = Σ answered * n_items / n_answered (Connell & Barkham 2007, CORE-10 manual);
+    the mean of answered items is already on the full scale.
     """
     answered = [scores[link_id] for link_id in link_ids if link_id in scores]
     if not answered:

@@ -1,11 +1,12 @@
 """NHS Talking Therapies (formerly IAPT) outcome definitions from PHQ-9 + GAD-7 pairs.
 
-Every rule is clinical.md §3.3. The combination rule for reliable improvement ("and neither
-measure reliably deteriorates") and the symmetric deterioration rule are marked **unconfirmed**
-there: verify against the current NHS Talking Therapies manual before a clinical release.
-Only the GAD-7 pairing is implemented; an anxiety-disorder-specific measure replacing GAD-7
-(§3.3 Caseness) is not. Counting only episodes with ≥ 2 attended treatment sessions is the
-caller's job.
+Every rule is from the NHS Talking Therapies for anxiety and depression manual (NHS England;
+formerly the IAPT manual); reliable recovery is the headline metric of Gyani, Shafran, Layard &
+Clark (2013), Behav Res Ther 51(9):597-606. The combination rule for reliable improvement ("and
+neither measure reliably deteriorates") and the symmetric deterioration rule are **unconfirmed**:
+verify against the current manual before a clinical release. Only the GAD-7 pairing is
+implemented; the manual's anxiety-disorder-specific measures replacing GAD-7 for caseness are
+not. Counting only episodes with ≥ 2 attended treatment sessions is the caller's job.
 """
 
 from __future__ import annotations
@@ -16,11 +17,12 @@ from typing import Final
 
 from alliance.core.measures.definitions import InvalidMeasureInput
 
-# clinical.md §3.3 Caseness: PHQ-9 ≥ 10, GAD-7 ≥ 8 (also §2.1, §2.2).
+# Caseness, NHS Talking Therapies manual: PHQ-9 ≥ 10 (the cut-off of Kroenke, Spitzer &
+# Williams 2001), GAD-7 ≥ 8.
 PHQ9_CASENESS: Final = 10
 GAD7_CASENESS: Final = 8
-# clinical.md §3.3 Reliable improvement / deterioration: PHQ-9 change ≥ 6, GAD-7 change ≥ 4
-# (derivation unconfirmed, §2.1, §2.2).
+# Reliable improvement / deterioration, NHS Talking Therapies manual: PHQ-9 change ≥ 6,
+# GAD-7 change ≥ 4 (the manual does not show how they were derived).
 PHQ9_RELIABLE_CHANGE: Final = 6
 GAD7_RELIABLE_CHANGE: Final = 4
 PHQ9_MAX: Final = 27
@@ -32,7 +34,7 @@ class TalkingTherapiesOutcome:
     """The NHS Talking Therapies classification of one finished episode.
 
     ``recovered`` and ``reliably_recovered`` are ``None`` when the episode was not a case at the
-    start: such episodes are excluded from the recovery denominator (§3.3 Recovery).
+    start: such episodes are excluded from the recovery denominator (as in the manual).
     """
 
     case_at_start: bool
@@ -47,7 +49,7 @@ class TalkingTherapiesOutcome:
 def classify_talking_therapies(
     phq9_before: float, phq9_after: float, gad7_before: float, gad7_after: float
 ) -> TalkingTherapiesOutcome:
-    """Classify PHQ-9 (0-27) and GAD-7 (0-21) totals at the first and last session (§3.3).
+    """Classify PHQ-9 (0-27) and GAD-7 (0-21) totals at the first and last session.
 
     - Caseness: PHQ-9 ≥ 10 and/or GAD-7 ≥ 8.
     - Reliable deterioration: PHQ-9 rise ≥ 6 or GAD-7 rise ≥ 4.

@@ -1,7 +1,8 @@
 """Licensed wording packs: a clinic's own licensed item text for a scoring-key-only instrument.
 
 WAI-SR, SRS and ORS ship as scoring keys (item numbers, scales, subscales, cutoffs) without their
-copyrighted wording (clinical.md §1, licence column). A clinic that holds a licence imports the
+copyrighted wording (WAI-SR: Society for Psychotherapy Research; SRS and ORS: the PCOMS
+licence, see docs/reference/sources.md). A clinic that holds a licence imports the
 wording as a JSON pack; :func:`apply_wording_pack` checks it against the key and returns the
 instrument with the wording filled in. Pack format (``alliance-wording/1``)::
 

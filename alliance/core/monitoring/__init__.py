@@ -2,7 +2,7 @@
 
 Pure Python like the rest of ``core``: no Django, no I/O, no clock (callers pass ``today``).
 Rupture thresholds on the Alliance Check-in are Alliance's own design (the Check-in is not
-validated; clinical.md §4.1).
+validated; docs/reference/sources.md lists Alliance's own rules).
 """
 
 from __future__ import annotations

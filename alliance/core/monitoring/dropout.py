@@ -1,14 +1,16 @@
 """Dropout risk from the clinic's own history: a small logistic model, honestly validated.
 
-Why these features (clinical.md §4.3, §5): weaker alliance predicts dropout, d = .55 for client
-and therapist raters alike (Sharf, Primavera & Diener 2010), so the early alliance comes first;
-progress matters (progress feedback reduces dropout, OR = 1.19, de Jong et al. 2021; not-on-track
-clients are the ones feedback helps, §4.2). Attendance and the gap since the last session are
-our own engagement signals: §4.3 has no source for them, and the fitted coefficients, not a
-citation, say whether they help in a given clinic. About one client in five drops out
-(19.7 %, Swift & Greenberg 2012), so risk is shown relative to the clinic's base rate. No product
-is known to predict dyad-level dropout (§4.3): treat the output as a prompt to talk, never a
-verdict, and read :func:`validate_dropout_model` before trusting it.
+Why these features: weaker alliance predicts dropout, d = .55 for client and therapist raters
+alike (Sharf, Primavera & Diener 2010, Psychotherapy 47(4):637-645), so the early alliance comes
+first; progress matters (progress feedback reduces dropout, OR = 1.19, de Jong et al. 2021, Clin
+Psychol Rev 85:102002; not-on-track clients are the ones feedback helps, Whipple et al. 2003).
+Attendance and the gap since the last session are our own engagement signals: no published
+source backs them, and the fitted coefficients, not a citation, say whether they help in a given
+clinic. About one client in five drops out (19.7 %, Swift & Greenberg 2012, J Consult Clin
+Psychol 80(4):547-559), so risk is shown relative to the clinic's base rate. We know of no
+product that predicts dropout for a single client-therapist pair (docs/dropout-model.md): treat
+the output as a prompt to talk, never a verdict, and read :func:`validate_dropout_model` before
+trusting it.
 
 Features (:data:`FEATURES`), one value each per client at the time of prediction:
 
@@ -18,12 +20,13 @@ Features (:data:`FEATURES`), one value each per client at the time of prediction
 - ``attendance``: the share of scheduled sessions attended, 0-1 (missed and late-cancelled
   sessions count as not attended).
 - ``change_so_far``: change on the primary outcome from intake to the latest score, divided by
-  the instrument's reliable-change threshold (clinical.md §3.1) and signed so that **negative =
-  improving** whatever the instrument's direction; -1 is a just-reliable improvement.
+  the instrument's reliable-change threshold (Jacobson & Truax 1991) and signed so that
+  **negative = improving** whatever the instrument's direction; -1 is a just-reliable
+  improvement.
 - ``days_since_last``: whole or fractional days since the last held session, 0 or more.
 
-What counts as dropping out is the caller's definition and must be explicit (§4.3: e.g. a
-unilateral ending before an agreed end criterion, with no planned-ending review).
+What counts as dropping out is the caller's definition and must be explicit (Alliance's own
+rule: e.g. a unilateral ending before an agreed end criterion, with no planned-ending review).
 
 The model: each feature is standardised with the training mean and population SD (a constant
 feature gets scale 1 and standardised value 0, so it contributes nothing); then logistic

@@ -1,10 +1,12 @@
-"""The early fit review: "give it 3-4 sessions" (clinical.md §4.4).
+"""The early fit review: "give it 3-4 sessions".
 
 A single session's alliance score is only marginally dependable (G ≈ .77); two sessions reach
 G ≥ .80 and four or more G > .90, and early aggregates predict outcome better than any single
-session (Crits-Christoph et al. 2011, clinical.md §4.4). Hence the UX rule in §4.4: show the fit
-review after session 3 or 4. The states below are our design on top of that rule: due from the
-3rd held session, overdue once more than 4 sessions have been held without a review.
+session (Crits-Christoph, Gibbons, Hamilton, Ring-Kurtz & Gallop 2011, J Consult Clin Psychol
+79(3):267-278). Research measures the early alliance around session 3-4 (e.g. Busseri & Tyler
+2003, after session 4). Hence Alliance's own UX rule: show the fit review after session 3 or 4.
+The states below are our design on top of that rule: due from the 3rd held session, overdue once
+more than 4 sessions have been held without a review.
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ from typing import Final
 
 from alliance.core.errors import InvalidInput
 
-# clinical.md §4.4: show the fit review after session 3 or 4.
+# Alliance's own rule, after Crits-Christoph et al. (2011): show the fit review after session
+# 3 or 4.
 FIT_REVIEW_SESSIONS: Final = (3, 4)
 
 
@@ -27,7 +30,7 @@ class FitReviewStatus(StrEnum):
 
 def fit_review_status(sessions_held: int, reviewed: bool) -> FitReviewStatus:
     """``done`` once reviewed; otherwise ``not_yet`` below 3 held sessions, ``due`` at 3-4 and
-    ``overdue`` from 5 (clinical.md §4.4). ``sessions_held`` counts attended sessions of this
+    ``overdue`` from 5 (Alliance's own rule). ``sessions_held`` counts attended sessions of this
     episode (not cancellations); a negative count raises :class:`InvalidInput`.
     """
     if isinstance(sessions_held, bool) or sessions_held < 0:

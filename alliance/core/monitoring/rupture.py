@@ -1,20 +1,22 @@
-"""Alliance rupture assessment on the Alliance Check-in (clinical.md §4.1).
+"""Alliance rupture assessment on the Alliance Check-in.
 
 A rupture is "a tension or breakdown in the collaborative relationship" (Safran, Muran &
-Eubanks-Carter 2011; clinical.md §4.1). The Alliance Check-in (``instruments/alliance-checkin-
-client.json`` and ``-therapist.json``: four items 0-4, total 0-16, higher is better, optional free
-text) is **not validated**: it has no norms, cutoff or reliable-change threshold. Every number in
-:class:`RuptureRules` is therefore **Alliance's own design, not a published standard**, and must
-be labelled so wherever it is shown. What does come from the literature:
+Eubanks-Carter 2011, Psychotherapy 48(1):80-87). The Alliance Check-in
+(``instruments/alliance-checkin-client.json`` and ``-therapist.json``: four items 0-4, total
+0-16, higher is better, optional free text) is **not validated**: it has no norms, cutoff or
+reliable-change threshold. Every number in :class:`RuptureRules` is therefore **Alliance's own
+design, not a published standard**, and must be labelled so wherever it is shown. What does
+come from the literature:
 
 - the running-baseline drop in SD units with a lenient 1 SD and a strict 2 SD threshold, both
-  kept (Gumz et al. 2012; clinical.md §4.1, "Alliance's own proposal" steps 1-2);
+  kept (after Gumz, Brähler, Geyer & Erices 2012, BMC Med Res Methodol 12:10, who report both);
 - the strict inequality ``score < mean - k·SD`` and a minimum of 3 earlier sessions before the
-  SD rule applies, level-based flags only before that (§4.1 steps 2 and 5);
-- late cancellations and missed sessions as candidate extra signals (§4.1 step 6, untested).
+  SD rule applies, level-based flags only before that (Alliance's own rules);
+- late cancellations and missed sessions as candidate extra signals (Alliance's own, untested).
 
-The result should prompt a conversation about the alliance, not grade the therapist (§4.1, last
-paragraph).
+The result should prompt a conversation about the alliance, not grade the therapist: rupture
+patterns did not predict outcome while alliance level did (Stevens et al. 2007), and repair is
+what goes with outcome (Eubanks, Muran & Safran 2018, Psychotherapy 55(4):508-519).
 """
 
 from __future__ import annotations
@@ -125,18 +127,19 @@ def _check_rules(rules: RuptureRules) -> None:
 @dataclass(frozen=True)
 class RuptureRules:
     """Thresholds for :func:`assess_rupture`. All are **Alliance's own design** (the Check-in is
-    not validated); only the shape of the SD rule follows clinical.md §4.1.
+    not validated); only the shape of the SD rule follows Gumz et al. (2012).
 
     - ``absolute_floor`` 9.0: client total strictly below it → alert. 9/16 is an average item
       of 2.25, just above "Partly true" (2); a whole-number total below it averages "Partly
-      true" or less. Applies from the first session (a level-based flag, §4.1 step 5).
+      true" or less. Applies from the first session (a level-based flag).
     - ``watch_sd`` 1.0 / ``alert_sd`` 2.0: client total strictly below ``mean - k·SD`` of the
       client's own earlier check-ins → watch / alert (lenient and strict thresholds, Gumz et al.
-      2012, §4.1 step 2).
-    - ``min_baseline`` 3: earlier client totals needed before the SD rule applies (§4.1 step 5).
+      2012).
+    - ``min_baseline`` 3: earlier client totals needed before the SD rule applies.
     - ``min_sd`` 1.0: floor on the baseline SD, so a drop from a flat baseline still counts and
       one point of noise in a very stable series is not 2 SD. A platform-wide pooled SD of
-      session-to-session differences (§4.1 step 2, ``SD_eff``) belongs here once it exists.
+      session-to-session differences (Gumz et al. combine intra- and inter-individual
+      variability) belongs here once it exists.
     - ``discrepancy`` 4.0: ``|client - therapist| >= 4`` → watch, in either direction (4 points
       is a whole item's range): a therapist rating well above the client may be missing a
       withdrawal rupture; one well below may be seeing strain the client does not report.
@@ -144,7 +147,7 @@ class RuptureRules:
       average item below "Mostly true", 3) → watch: the comment may say what went wrong.
     - ``attendance_window`` 4: look at the last 4 scheduled sessions;
       ``attendance_watch`` 1 / ``attendance_alert`` 2: at least that many late cancellations
-      plus no-shows in the window → watch / alert (§4.1 step 6, untested as a signal).
+      plus no-shows in the window → watch / alert (untested as a signal).
     """
 
     absolute_floor: float = 9.0
@@ -195,7 +198,7 @@ def assess_rupture(
     - ``drop_alert`` / ``drop_watch``: with at least ``min_baseline`` earlier client totals,
       client total < ``mean - alert_sd·SD`` (alert) or < ``mean - watch_sd·SD`` (watch), where
       mean and sample SD are over all earlier client totals in the episode and
-      ``SD = max(sample SD, min_sd)`` (clinical.md §4.1 steps 1, 2, 5). At most one of the two.
+      ``SD = max(sample SD, min_sd)`` (after Gumz et al. 2012). At most one of the two.
     - ``discrepancy`` (watch): ``|client - therapist| >= discrepancy``; needs both totals.
     - ``low_with_comment`` (watch): a comment and client total < ``low_with_comment``.
     - ``attendance_alert`` / ``attendance_watch``: late cancellations + no-shows among the last

@@ -4,7 +4,8 @@ Each instrument has one rule, counted either in sessions (e.g. the Alliance Chec
 session, WAI-SR at session 3 and every 4th after) or in days (e.g. CORE-10 every 28 days). The
 clinic stores a schedule as JSON (:func:`parse_schedule`); an episode may override rules or drop
 instruments (:func:`merge_schedule`). Whether an instrument may be shown at all (its licence,
-clinical.md §1) is decided elsewhere; nothing here reads the clock: ``today`` is a parameter.
+docs/instruments.md) is decided elsewhere; nothing here reads the clock: ``today`` is a
+parameter.
 """
 
 from __future__ import annotations
@@ -67,10 +68,10 @@ class Due:
     reason: str
 
 
-# Our default, not a published protocol: alliance every session (clinical.md §2.6, §4.1:
-# session-by-session monitoring), PHQ-9 and GAD-7 every session as in NHS Talking Therapies
-# (§3.3), CORE-10 monthly (past-week time frame, §2.3) and WAI-SR at session 3 and every 4th
-# after, when the early alliance is usually measured (§4.4).
+# Our default, not a published protocol: alliance every session (session-by-session monitoring
+# as in Falkenström et al. 2015), PHQ-9 and GAD-7 every session as in NHS Talking Therapies,
+# CORE-10 monthly (past-week time frame, Barkham et al. 2013) and WAI-SR at session 3 and every
+# 4th after, when the early alliance is usually measured (Crits-Christoph et al. 2011).
 DEFAULT_SCHEDULE: Final[tuple[ScheduleRule, ...]] = (
     ScheduleRule("alliance-checkin-client", every_sessions=1),
     ScheduleRule("alliance-checkin-therapist", every_sessions=1),

@@ -2,17 +2,19 @@
 
 Why: feedback systems that flag clients who are not on track (NOT) against an expected
 treatment response keep those clients in therapy longer and nearly double reliable or clinically
-significant change (Whipple, Lambert et al. 2003; clinical.md §4.2, §5: de Jong et al. 2021,
-Barkham et al. 2023). The published curves (Lambert's OQ system, PCOMS/FIT) are proprietary, so
-we derive bands from the clinic's own history, by session index (not calendar time, §4.2).
+significant change (Whipple, Lambert et al. 2003, J Couns Psychol 50(1):59-68; de Jong et al.
+2021, Clin Psychol Rev 85:102002; Barkham et al. 2023, Psychother Res 33(7):841-855). The
+published curves (Lambert's OQ system, PCOMS/FIT) are proprietary, so we derive bands from the
+clinic's own history, by session index, not calendar time (Alliance's own choice).
 
 The method, for one instrument (the caller passes only courses on that instrument):
 
 1. **Clients like this one** are past courses whose intake falls in the same severity band as
    this client's intake. ``strata`` are the band lower bounds, e.g. :data:`PHQ9_STRATA`
-   (0, 5, 10, 15, 20; clinical.md §2.1) or :data:`GAD7_STRATA` (0, 5, 10, 15; §2.2). CORE-10
-   bands are disputed (§2.3), so none are shipped. An intake below the first bound counts in the
-   first band. Without ``strata`` every course is "like this one".
+   (0, 5, 10, 15, 20; Kroenke et al. 2001) or :data:`GAD7_STRATA` (0, 5, 10, 15; Spitzer et al.
+   2006). CORE-10 bands are disputed (sources disagree with the manual's figure), so none are
+   shipped. An intake below the first bound counts in the first band. Without ``strata`` every
+   course is "like this one".
 2. **Widening.** With fewer than ``min_cases`` courses in the band, the band is widened once to
    its neighbours on both sides (e.g. PHQ-9 15-19 becomes "intake 10 or more"). No further:
    beyond the neighbours the clients are no longer similar.
@@ -24,17 +26,19 @@ The method, for one instrument (the caller passes only courses on that instrumen
    :data:`MIN_SESSION_OBSERVATIONS` (10) scores are omitted: a 10th percentile of fewer than 10
    values is the minimum, not a percentile. Bands are not clipped to the instrument's range.
 4. **Fallback** when history is thin (fewer than ``min_cases`` similar courses even after
-   widening, or no session with 10 scores): the rationally derived rule of clinical.md §4.2
-   (Phase 1: "deterioration >= RCI from intake -> red") with the Jacobson-Truax reliable-change
-   threshold ``rci`` of §3.1. Every session gets ``median = intake``, ``low = intake - rci``,
-   ``high = intake + rci``, so an alert fires only on a reliable deterioration and nothing is
-   assumed about how fast clients usually improve. ``rci`` is required then.
+   widening, or no session with 10 scores): Alliance's own rule, after the rationally derived
+   rules of Lambert's OQ system ("deterioration >= RCI from intake -> red"), with the
+   Jacobson-Truax reliable-change threshold ``rci`` (Jacobson & Truax 1991). Every session gets
+   ``median = intake``, ``low = intake - rci``, ``high = intake + rci``, so an alert fires only
+   on a reliable deterioration and nothing is assumed about how fast clients usually improve.
+   ``rci`` is required then.
 
 Not on track (:func:`assess_track`): the score is strictly beyond the worse-than-expected edge of
 the band (``high`` when lower is better, ``low`` when higher is better). Note the strict
 comparison: in the fallback a change of exactly ``rci`` is *not* flagged, whereas
-:func:`core.measures.change.classify_change` calls it reliable ("at least", §3.3). Pass e.g.
-``rci = 5.5`` for PHQ-9 to flag integer changes of 6 or more.
+:func:`core.measures.change.classify_change` calls it reliable ("at least", as the NHS Talking
+Therapies thresholds are stated). Pass e.g. ``rci = 5.5`` for PHQ-9 to flag integer changes of
+6 or more.
 """
 
 from __future__ import annotations
@@ -50,9 +54,9 @@ import numpy as np
 
 from alliance.core.errors import InvalidInput
 
-# PHQ-9 severity bands 0-4 / 5-9 / 10-14 / 15-19 / 20-27 (Kroenke et al. 2001; clinical.md §2.1).
+# PHQ-9 severity bands 0-4 / 5-9 / 10-14 / 15-19 / 20-27 (Kroenke et al. 2001).
 PHQ9_STRATA: Final = (0.0, 5.0, 10.0, 15.0, 20.0)
-# GAD-7 severity bands 0-4 / 5-9 / 10-14 / 15-21; a total of 5 is mild (Spitzer 2006; §2.2).
+# GAD-7 severity bands 0-4 / 5-9 / 10-14 / 15-21; a total of 5 is mild (Spitzer et al. 2006).
 GAD7_STRATA: Final = (0.0, 5.0, 10.0, 15.0)
 # Fewer scores than this at a session and no band is computed for it.
 MIN_SESSION_OBSERVATIONS: Final = 10
@@ -145,8 +149,8 @@ def expected_trajectory(
 
     ``instrument`` is the label used in sentences (e.g. "PHQ-9"); ``history`` holds past
     courses on that instrument only; ``percentiles`` are the lower and upper percentiles
-    (0-100) of the band; ``rci`` is the reliable-change threshold in raw points (clinical.md
-    §3.1), needed only when history is thin. Method and sources in the module docstring.
+    (0-100) of the band; ``rci`` is the reliable-change threshold in raw points (Jacobson &
+    Truax 1991), needed only when history is thin. Method and sources in the module docstring.
     Raises :class:`InvalidInput` on bad settings or scores, or thin history without ``rci``.
     """
     _check_settings(intake, max_session, min_cases, rci, percentiles)

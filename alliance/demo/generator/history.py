@@ -4,9 +4,9 @@ Each client gets one episode with a therapist who can actually see them, weekly 
 therapist's standing weekday up to ``today``, and at every held session the measures Alliance
 administers: both Alliance Check-ins, PHQ-9, GAD-7 and, every fourth session, CORE-10.
 
-Behind the answers sits a small latent model whose numbers come from
-``/work/shared/reference/clinical.md`` (section numbers below) or are marked "our assumption";
-docs/demo.md, "Session history", lists every parameter with its source. No I/O, no clock, no
+Behind the answers sits a small latent model whose numbers come from published sources (cited
+below; full references in docs/reference/sources.md) or are marked "our assumption"; docs/demo.md,
+"Session history", lists every parameter with its source. No I/O, no clock, no
 Django: the caller passes the parsed instruments and ``today``.
 
 Randomness: each client draws from ``random.Random(f"{seed}:history:{client.key}")`` and each
@@ -64,26 +64,27 @@ CANCELLED_LATE: Final = SessionStatus.CANCELLED_LATE
 CANCELLED: Final = SessionStatus.CANCELLED
 
 # --- outcome model (docs/demo.md "Session history" lists each with its source) ------------------
-# Intake mean and SD: PHQ-9 and GAD-7 national means at caseness (clinical.md §3.3); CORE-10
-# primary-care counselling norms (§2.3).
+# Intake mean and SD: PHQ-9 and GAD-7 national means at caseness (NHS Talking Therapies annual
+# report 2022-23, secondary); CORE-10 primary-care counselling norms (Connell & Barkham 2007).
 _INTAKE: Final[dict[str, tuple[float, float]]] = {
     PHQ9: (15.4, 5.5),
     GAD7: (14.0, 4.5),
     CORE10: (19.7, 7.7),
 }
-_TOP: Final[dict[str, int]] = {PHQ9: 27, GAD7: 21, CORE10: 40}  # highest totals (§1)
+_TOP: Final[dict[str, int]] = {PHQ9: 27, GAD7: 21, CORE10: 40}  # highest totals
 _SEVERITY_SHARED: Final = 0.7  # share of intake variance common to all three (our assumption)
 _CONCERN_BUMP: Final = 0.2  # intake SDs added when the concern matches the measure (assumption)
-# Session noise = standard error of measurement SD·√(1 - alpha) (§3.1): alpha .89 for PHQ-9
-# (§2.1), .90 for CORE-10 (§2.3); GAD-7's alpha is not in clinical.md, .90 is our assumption.
+# Session noise = standard error of measurement SD·√(1 - alpha) (Jacobson & Truax 1991): alpha
+# .89 for PHQ-9 (Kroenke et al. 2001), .90 for CORE-10 (Connell & Barkham 2007); .90 for GAD-7
+# is our assumption.
 _NOISE: Final[dict[str, float]] = {
     PHQ9: 5.5 * math.sqrt(1 - 0.89),
     GAD7: 4.5 * math.sqrt(1 - 0.90),
     CORE10: 7.7 * math.sqrt(1 - 0.90),
 }
-# Log-linear expected response y_t = y_1·(1 - f·ln t / ln T) (Finch, Lambert & Schaalje 2001,
-# clinical.md §4.2). Mean f = 0.39: the national PHQ-9 mean falls 15.4 → 9.4 (§3.3). T = 8
-# sessions and the SD of f are our assumptions.
+# Log-linear expected response y_t = y_1·(1 - f·ln t / ln T) (after Finch, Lambert & Schaalje
+# 2001). Mean f = 0.39: the national PHQ-9 mean falls 15.4 → 9.4 (NHS Talking Therapies annual
+# report 2022-23). T = 8 sessions and the SD of f are our assumptions.
 _IMPROVEMENT_MEAN: Final = 0.39
 _IMPROVEMENT_SD: Final = 0.30
 _REFERENCE_SESSION: Final = 8
@@ -100,34 +101,34 @@ _THERAPIST_ALLIANCE: Final = 11.0  # therapists rate a little lower than clients
 _THERAPIST_TRACKS_CLIENT: Final = 0.6
 _THERAPIST_LENIENCY_SD: Final = 1.0
 _ALLIANCE_GROWTH: Final = 0.4  # total points per ln(session): alliance firms up a little
-# Late alliance partly reflects symptom change so far (Crits-Christoph et al. 2011, §4.4):
+# Late alliance partly reflects symptom change so far (Crits-Christoph et al. 2011):
 # check-in points per intake SD of PHQ-9 improvement (size is our assumption).
 _ALLIANCE_FOLLOWS_CHANGE: Final = 0.4
 _DRIFT_KEEP, _DRIFT_SD = 0.7, 0.7  # AR(1) drift of the session level
 _SESSION_SD: Final = 0.8
 # Ruptures: Stevens et al. 2007 saw rupture-repair patterns in 50% of cases; a 5% chance per
 # session gives about that over a course of 12-15 sessions. V-shaped dips are the most frequent
-# (Gumz et al. 2012); repair within 1-3 sessions (clinical.md §4.1, our proposal, step 4).
+# (Gumz et al. 2012); repair within 1-3 sessions (our assumption).
 _RUPTURE_RATE: Final = 0.05
 _RUPTURE_DEPTH: Final = (3.0, 6.0)
-# "High then falling" goes with dropout (§4.3, secondary): the last session before a dropout
-# (from the third on) loses this many check-in points.
+# "High then falling" goes with dropout (SRS practice reports, secondary): the last session
+# before a dropout (from the third on) loses this many check-in points.
 _DROPOUT_FALL: Final = (1.0, 3.0)
 
 # --- attendance and endings --------------------------------------------------------------------
-# Sharf et al. 2010: weaker alliance predicts dropout, d = .55 (§4.3, §5).
+# Sharf, Primavera & Diener 2010: weaker alliance predicts dropout, d = .55.
 _DROPOUT_ALLIANCE_D: Final = 0.55
 _DROPOUT_AFTER: Final[dict[int, float]] = {1: 30, 2: 25, 3: 20, 4: 15, 5: 10}  # held sessions
 _DROPOUT_MISSED: Final[dict[int, float]] = {1: 50, 2: 35, 3: 15}  # missed before the clinic
 _DROPOUT_NOTICED_DAYS: Final = 14  # ... closes the episode this long after the last miss
 # Share of scheduled sessions (after the first) that are not held: our assumption; late
-# cancellations and missed sessions are candidate rupture signals (§4.1 step 6).
+# cancellations and missed sessions are candidate rupture signals (Alliance's own, untested).
 _MISSED: Final[dict[SessionStatus, float]] = {CANCELLED: 0.05, CANCELLED_LATE: 0.03, NO_SHOW: 0.03}
 _DROPOUT_MISS_FACTOR: Final = 2.5
 _MIN_SESSIONS_BEFORE_ENDING: Final = 6
 _CONSOLIDATION: Final = (1, 3)  # extra sessions after the client is judged improved
 _MAX_SESSIONS: Final = (16, 24)  # reviewed and ended at this many held sessions
-# Caseness and reliable improvement (NHS Talking Therapies, §3.3).
+# Caseness and reliable improvement (NHS Talking Therapies manual).
 _CASENESS: Final[dict[str, float]] = {PHQ9: 10, GAD7: 8}
 _RELIABLE: Final[dict[str, float]] = {PHQ9: 6, GAD7: 4}
 
@@ -460,7 +461,8 @@ def _expected(latent: _Latent, name: str, held: int) -> float:
 
 
 def _improved(latent: _Latent, held: int) -> bool:
-    """Below caseness on PHQ-9 and GAD-7 and reliably improved on one (§3.3), noise-free."""
+    """Below caseness on PHQ-9 and GAD-7 and reliably improved on one (NHS Talking Therapies),
+    noise-free."""
     now = {name: _expected(latent, name, held) for name in _CASENESS}
     below = all(now[name] < _CASENESS[name] for name in _CASENESS)
     gained = any(latent.intake[name] - now[name] >= _RELIABLE[name] for name in _RELIABLE)
@@ -601,7 +603,7 @@ def _severity(rng: random.Random, latent: _Latent, name: str, held: int) -> int:
 
 
 def _risk_answer(rng: random.Random, latent: _Latent, phq: int) -> int:
-    """PHQ-9 item 9: positive more often at higher severity and in some clients (§2.1.1).
+    """PHQ-9 item 9: positive more often at higher severity and in some clients (our assumption).
 
     The chance is rate·exp(β·s - β²/2)·exp(τ·u - τ²/2), with s the standardised PHQ-9 total and
     u the client's propensity: both factors average 1, so the share stays near the target rate.

@@ -1,6 +1,6 @@
 """The episode's GAS T-score and its history, against values worked by hand.
 
-Kiresuk-Sherman, clinical.md §3.4: T = 50 + 10·Σwx / √((1 − ρ)·Σw² + ρ·(Σw)²), ρ = 0.3.
+Kiresuk & Sherman (1968): T = 50 + 10·Σwx / √((1 − ρ)·Σw² + ρ·(Σw)²), ρ = 0.3.
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ def _rated(levels: list[int | None], weights: list[int]) -> list[RatedGoal]:
         # one goal: each level is 10 points
         ([-2], [1], 30.0),
         ([2], [1], 70.0),
-        # clinical.md §3.4 table
+        # weighted cases, worked by hand
         ([1, 0, -1], [1, 2, 3], 45.5935),
         ([2, 1, 0], [3, 2, 1], 67.6261),
         ([-1, -1], [4, 1], 38.6481),

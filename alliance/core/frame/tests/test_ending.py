@@ -1,4 +1,4 @@
-"""Agreed ending criteria (Alliance's own design; GAS levels from clinical.md §3.4).
+"""Agreed ending criteria (Alliance's own design; GAS levels from Kiresuk & Sherman 1968).
 
 Fixed dates: today = Tue 30 June 2026. With stable_weeks = 4 the window is 2 June … 30 June
 (30 June − 28 days), its first week ends 9 June (2 June + 7 days), and at least 3 (4 − 1)

@@ -1,4 +1,4 @@
-"""core.frame is pure: no Django, no I/O, no clock (STYLE.md).
+"""core.frame is pure: no Django, no I/O, no clock (the core layout rule, CONTRIBUTING.md).
 
 Unlike core.measures it needs ``datetime`` values and ``zoneinfo``, so instead of banning the
 module this test bans reading the clock through it (``now()``, ``today()``, ``utcnow()``).

@@ -123,7 +123,7 @@ def test_instrument_sds_and_direction() -> None:
         Outcome("B", "anger", "own", 20, 17),
     ]
     model = TherapistEffectiveness(min_cases=1).fit(outcomes)
-    assert model.instrument_sd_["phq-9"] == 5.5  # clinical.md §3.3
+    assert model.instrument_sd_["phq-9"] == 5.5  # NHS Talking Therapies 2022-23 intake SD
     assert model.clinic_mean_["depression"] == pytest.approx(2.0)
     ors_sd = math.sqrt(50)  # before 20 and 10
     assert model.instrument_sd_["ors"] == pytest.approx(ors_sd)

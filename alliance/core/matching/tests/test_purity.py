@@ -1,4 +1,4 @@
-"""The matching core is pure: no Django, no I/O, no clock, no randomness (STYLE.md)."""
+"""The matching core is pure: no Django, no I/O, no clock, no randomness (CONTRIBUTING.md)."""
 
 from __future__ import annotations
 

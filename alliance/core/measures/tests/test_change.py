@@ -1,4 +1,5 @@
-"""Reliable and clinically significant change: clinical.md §3.1, §3.2 and §3.5 verbatim."""
+"""Reliable and clinically significant change (Jacobson & Truax 1991) and Cronbach's alpha
+(Cronbach 1951), with hand-computed worked values."""
 
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ from alliance.core.measures.tests.helpers import load_instrument
 LOWER_IS_BETTER = Direction.HIGHER_IS_WORSE
 
 
-# §3.1 Jacobson & Truax (1991): S_diff = s1 * sqrt(2 * (1 - rxx)); threshold = 1.96 * S_diff.
+# Jacobson & Truax (1991): S_diff = s1 * sqrt(2 * (1 - rxx)); threshold = 1.96 * S_diff.
 @pytest.mark.parametrize(
     ("sd", "reliability", "threshold"),
     [
@@ -63,7 +64,8 @@ def test_reliable_change_rejects_impossible_inputs(sd: float, reliability: float
         compute_sdiff(sd, reliability)
 
 
-# §3.2 cutoffs, written for higher = better; signs of a and b flip when lower = better.
+# Jacobson & Truax (1991) cutoffs, written for higher = better; signs of a and b flip when
+# lower = better.
 def test_cutoffs_illustrative_lower_is_better() -> None:
     # a = 32 - 2*7 = 18; b = 10 + 2*7 = 24; c = (7*10 + 7*32) / (7 + 7) = 294 / 14 = 21
     cutoffs = compute_clinical_cutoffs(32, 7, 10, 7, direction=LOWER_IS_BETTER)
@@ -82,7 +84,7 @@ def test_cutoff_c_core10_norms() -> None:
     assert round(cutoffs.c, 2) == 10.46
 
 
-C_CORE10 = ClinicalCutoff(10.46, Comparison.GE, "clinical.md §3.2", Evidence.SECONDARY)
+C_CORE10 = ClinicalCutoff(10.46, Comparison.GE, "Jacobson & Truax (1991) c", Evidence.SECONDARY)
 
 
 @pytest.mark.parametrize(
@@ -104,18 +106,19 @@ def test_jacobson_truax_categories_core10(before: float, after: float, category:
 
 
 INSTRUMENT_CHANGES = [
-    # PHQ-9: threshold 6, caseness >= 10 (clinical.md §2.1)
+    # PHQ-9: threshold 6, caseness >= 10 (NHS Talking Therapies manual)
     ("phq-9", 15, 9, ReliableChange.IMPROVEMENT, True, ChangeCategory.RECOVERED),  # -6, 9 < 10
     ("phq-9", 20, 14, ReliableChange.IMPROVEMENT, False, ChangeCategory.IMPROVED),  # 14 >= 10
     ("phq-9", 15, 10, ReliableChange.NONE, False, ChangeCategory.UNCHANGED),  # -5 < 6
     ("phq-9", 10, 16, ReliableChange.DETERIORATION, False, ChangeCategory.DETERIORATED),
-    # GAD-7: threshold 4, caseness >= 8 (clinical.md §2.2)
+    # GAD-7: threshold 4, caseness >= 8 (NHS Talking Therapies manual)
     ("gad-7", 10, 6, ReliableChange.IMPROVEMENT, True, ChangeCategory.RECOVERED),  # -4, 6 < 8
     ("gad-7", 10, 7, ReliableChange.NONE, False, ChangeCategory.UNCHANGED),  # -3 < 4
-    # CORE-10: threshold 6.75, clinical >= 11 (clinical.md §2.3, §3.2)
+    # CORE-10: threshold 6.75 (Jacobson-Truax from the CORE-10 manual norms), clinical >= 11
+    # (Barkham et al. 2013)
     ("core-10", 22, 12, ReliableChange.IMPROVEMENT, False, ChangeCategory.IMPROVED),
     ("core-10", 22, 10, ReliableChange.IMPROVEMENT, True, ChangeCategory.RECOVERED),
-    # ORS: higher is better; threshold 5; clinical <= 25 (clinical.md §2.8)
+    # ORS: higher is better; threshold 5; clinical <= 25 (Miller et al. 2003; secondary)
     ("ors", 20, 25, ReliableChange.IMPROVEMENT, False, ChangeCategory.IMPROVED),  # 25 <= 25
     ("ors", 20, 26, ReliableChange.IMPROVEMENT, True, ChangeCategory.RECOVERED),
     ("ors", 30, 25, ReliableChange.DETERIORATION, False, ChangeCategory.DETERIORATED),
@@ -141,7 +144,7 @@ def test_instrument_change(
 
 
 def test_instrument_without_threshold_is_refused() -> None:
-    # clinical.md §2.4: WAI-SR has no published reliable-change threshold.
+    # WAI-SR has no published reliable-change threshold (Hatcher & Gillaspy 2006).
     with pytest.raises(InvalidMeasureInput) as raised:
         classify_instrument_change(load_instrument("wai-sr"), 3, 4)
     assert raised.value.code == "no_threshold"
@@ -160,7 +163,7 @@ def test_change_without_cutoff_has_no_clinical_significance() -> None:
     assert result.category == ChangeCategory.IMPROVED
 
 
-# §3.5 Cronbach's alpha.
+# Cronbach's alpha (Cronbach 1951).
 def test_alpha_worked_example() -> None:
     # item variances (n-1) 2.5, 0.7, 1.7; total variance 13.5;
     # alpha = 3/2 * (1 - 4.9/13.5) = 43/45 = 0.95556

@@ -1,7 +1,7 @@
 """FHIR R4 export and import (core.measures.fhir), validated against the R4B models.
 
-LOINC codes are pinned from ../shared/reference/clinical.md §2.1 (PHQ-9) and §2.2 (GAD-7); the
-stored-total gotcha is clinical.md §2.1 "FHIR example gotchas".
+LOINC codes are pinned from the LOINC panels 44249-1 (PHQ-9) and 69737-5 (GAD-7); the
+stored-total gotcha is the HL7 FHIR SDC example PHQ-9 QuestionnaireResponse.
 """
 
 from __future__ import annotations
@@ -130,7 +130,7 @@ def test_shipped_wording_is_complete(instrument_id: str) -> None:
         assert displays == [option.label for option in item.answer_set.options]
 
 
-# clinical.md §2.1: panel 44249-1, item codes, answer list LL358-3.
+# LOINC: panel 44249-1, item codes, answer list LL358-3.
 PHQ9_ITEM_LOINC = {
     "phq9-1": "44250-9",
     "phq9-2": "44255-8",
@@ -142,7 +142,7 @@ PHQ9_ITEM_LOINC = {
     "phq9-8": "44253-3",
     "phq9-9": "44260-8",
 }
-# clinical.md §2.2: items 6 and 7 (69689-8, 69736-7) are the pair public code swaps.
+# LOINC panel 69737-5: items 6 and 7 (69689-8, 69736-7) are the pair public code swaps.
 GAD7_ITEM_LOINC = {
     "gad7-1": "69725-0",
     "gad7-2": "68509-9",
@@ -179,7 +179,8 @@ def test_loinc_panel_item_and_answer_codes(
 
 
 def test_unscored_difficulty_item_has_no_loinc_and_no_ordinal_values() -> None:
-    # The difficulty item's LOINC code is unconfirmed (clinical.md §2.1), so none is emitted.
+    # The difficulty item's LOINC code is unconfirmed (69722-7 in the LOINC panel, 44256-6 in
+    # the HL7 FHIR R4 example), so none is emitted.
     item = _items(build_questionnaire(load_instrument("phq-9")))["phq9-difficulty"]
     assert "code" not in item
     assert item["required"] is False
@@ -192,7 +193,8 @@ def test_unscored_difficulty_item_has_no_loinc_and_no_ordinal_values() -> None:
 
 
 def test_reverse_keyed_ordinal_values_and_prorate_required() -> None:
-    # CORE-10 items 2 and 3 score 4 - answer (clinical.md §2.3); item 6 (risk) stays required.
+    # CORE-10 items 2 and 3 score 4 - answer (Connell & Barkham 2007); item 6 (risk) stays
+    # required.
     items = _items(build_questionnaire(load_instrument("core-10")))
     ordinals = [
         o["valueCoding"]["extension"][0]["valueDecimal"] for o in items["core10-2"]["answerOption"]
@@ -324,7 +326,7 @@ def test_export_refuses_naive_times() -> None:
 
 
 def test_stored_total_is_ignored_and_rescored() -> None:
-    # clinical.md §2.1 gotcha: the SDC PHQ-9 example stores a total of 13 while its answers sum
+    # HL7 FHIR SDC gotcha: the SDC PHQ-9 example stores a total of 13 while its answers sum
     # to 10. Reproduced here: answers 2+2+1+1+1+1+1+1+0 = 10, stored totals say 13.
     values: list[int | None] = [2, 2, 1, 1, 1, 1, 1, 1, 0]
     response = _response("phq-9", values)
@@ -490,7 +492,7 @@ def test_total_observation(
 
 
 def test_subscale_observations_and_means() -> None:
-    # WAI-SR item means (clinical.md §2.4): Goal items 4, 6, 8, 11 = 5, 5, 4, 4 -> mean 4.5.
+    # WAI-SR item means (Hatcher & Gillaspy 2006): Goal items 4, 6, 8, 11 = 5, 5, 4, 4 -> 4.5.
     instrument = load_instrument("wai-sr")
     values: list[int | None] = [3, 3, 2, 5, 2, 5, 2, 4, 2, 3, 4, 3]
     score = score_response(instrument, answers_for("wai-sr", values))

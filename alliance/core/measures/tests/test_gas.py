@@ -1,4 +1,4 @@
-"""Kiresuk-Sherman GAS T-scores: the table of clinical.md §3.4 verbatim.
+"""Kiresuk-Sherman GAS T-scores (Kiresuk & Sherman 1968), hand-computed worked values.
 
 T = 50 + 10 * sum(w*x) / sqrt((1 - rho) * sum(w^2) + rho * (sum w)^2), rho = 0.3.
 """

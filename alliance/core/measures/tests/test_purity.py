@@ -1,4 +1,4 @@
-"""core.measures is pure: no Django, no I/O, no clock (STYLE.md, DESIGN.md §4)."""
+"""core.measures is pure: no Django, no I/O, no clock (the core layout rule, CONTRIBUTING.md)."""
 
 from __future__ import annotations
 

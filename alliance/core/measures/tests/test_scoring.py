@@ -1,4 +1,5 @@
-"""score_response: table tests with hand-computed values; sources are clinical.md §2."""
+"""score_response: table tests with hand-computed values; sources named per table (see
+docs/reference/sources.md)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from alliance.core.measures.definitions import InvalidMeasureInput
 from alliance.core.measures.scoring import score_response
 from alliance.core.measures.tests.helpers import answers_for, load_instrument
 
-# PHQ-9 bands 0-4 / 5-9 / 10-14 / 15-19 / 20-27 (Kroenke 2001; clinical.md §2.1), every edge.
+# PHQ-9 bands 0-4 / 5-9 / 10-14 / 15-19 / 20-27 (Kroenke, Spitzer & Williams 2001), every edge.
 PHQ9_CASES = [
     ([0, 0, 0, 0, 0, 0, 0, 0, 0], 0, "minimal"),
     ([1, 1, 1, 1, 0, 0, 0, 0, 0], 4, "minimal"),  # 1+1+1+1 = 4
@@ -29,11 +30,11 @@ def test_phq9_total_and_band(values: list[int | None], total: int, band: str) ->
     score = score_response(load_instrument("phq-9"), answers_for("phq-9", values))
     assert (score.total, score.band and score.band.code) == (total, band)
     assert (score.min, score.max, score.instrument) == (0, 27, "phq-9")
-    assert score.clinical is (total >= 10)  # caseness >= 10, §2.1 and §3.3
+    assert score.clinical is (total >= 10)  # caseness >= 10, NHS Talking Therapies
     assert (score.missing, score.prorated, score.subscales) == ((), False, {})
 
 
-# GAD-7 bands 0-4 / 5-9 / 10-14 / 15-21; "a total of 5 is mild" (clinical.md §2.2).
+# GAD-7 bands 0-4 / 5-9 / 10-14 / 15-21; a total of 5 is mild (Spitzer et al. 2006).
 GAD7_CASES = [
     ([0, 0, 0, 0, 0, 0, 0], 0, "minimal"),
     ([1, 1, 1, 1, 0, 0, 0], 4, "minimal"),  # 1*4 = 4
@@ -50,13 +51,14 @@ GAD7_CASES = [
 def test_gad7_total_and_band(values: list[int | None], total: int, band: str) -> None:
     score = score_response(load_instrument("gad-7"), answers_for("gad-7", values))
     assert (score.total, score.band and score.band.code) == (total, band)
-    assert score.clinical is (total >= 8)  # NHS Talking Therapies caseness >= 8, §2.2
+    assert score.clinical is (total >= 8)  # NHS Talking Therapies caseness >= 8
     assert score.flags == {}
 
 
 @pytest.mark.parametrize(("item9", "flag"), [(0, False), (1, True), (2, True), (3, True)])
 def test_phq9_item9_flag_regardless_of_total(item9: int, flag: bool) -> None:
-    # clinical.md §2.1.1: any item 9 > 0 starts the safety pathway; a low total never hides it.
+    # Simon et al. (2013): item 9 predicts attempts beyond the total, so any item 9 > 0 starts
+    # the safety pathway; a low total never hides it.
     score = score_response(load_instrument("phq-9"), answers_for("phq-9", [0] * 8 + [item9]))
     assert score.total == item9
     assert score.flags == {"item9_risk": flag}
@@ -68,7 +70,7 @@ def test_phq9_difficulty_item_is_never_added() -> None:
     assert score_response(load_instrument("phq-9"), answers).total == 27  # 3*9, not 30
 
 
-# CORE-10 (clinical.md §2.3): items 2 and 3 score 4 - answer.
+# CORE-10 (Connell & Barkham 2007): items 2 and 3 score 4 - answer.
 CORE10_CASES = [
     # items 2, 3 answered 0 -> score 4 each: 4 + 4 = 8
     ([0, 0, 0, 0, 0, 0, 0, 0, 0, 0], 8, False),
@@ -99,7 +101,7 @@ def test_core10_risk_item_flags() -> None:
     assert score.critical is True
 
 
-# Prorating (clinical.md §2.3): total * 10 / answered, at most one item missing.
+# Prorating (CORE-10 manual): total * 10 / answered; at most one missing is Alliance's own.
 CORE10_PRORATED = [
     # answered: 2 + 3 + 1 + 0 + 1 + 0 + 2 + 2 + 3 = 14 over 9 -> 14*10/9 = 15.555...
     ([2, 1, 3, 0, 1, 0, 2, 2, 3, None], 140 / 9, "core10-10", True),
@@ -170,7 +172,8 @@ def test_bad_answers(extra: dict[str, object], code: str) -> None:
 
 
 def test_wai_sr_item_means() -> None:
-    # clinical.md §2.4: Goal 4, 6, 8, 11 · Task 1, 2, 10, 12 · Bond 3, 5, 7, 9; item means 1-5.
+    # Hatcher & Gillaspy (2006): Goal 4, 6, 8, 11 · Task 1, 2, 10, 12 · Bond 3, 5, 7, 9; item
+    # means 1-5.
     values: list[int | None] = [5, 4, 3, 2, 1, 5, 4, 3, 2, 1, 5, 4]
     score = score_response(load_instrument("wai-sr"), answers_for("wai-sr", values))
     assert score.subscales == {
@@ -188,7 +191,8 @@ def test_wai_sr_therapist_is_not_scored_until_its_key_is_confirmed() -> None:
     assert raised.value.code == "key_unconfirmed"
 
 
-# SRS (clinical.md §2.7): marks in mm / 10 -> 0.0-10.0 per item, total 0-40; flag total < 36.
+# SRS (Duncan et al. 2003): marks in mm / 10 -> 0.0-10.0 per item, total 0-40; flag total < 36
+# (practice guidance, secondary).
 @pytest.mark.parametrize(
     ("millimetres", "total", "flag"),
     [
@@ -205,7 +209,7 @@ def test_srs_visual_analogue_total(millimetres: list[int | None], total: float, 
     assert score.critical is False
 
 
-# ORS (clinical.md §2.8): adult clinical cutoff 25, "<= 25 clinical range".
+# ORS (Miller et al. 2003): adult clinical cutoff 25, "<= 25 clinical range" (secondary).
 @pytest.mark.parametrize(
     ("millimetres", "total", "clinical"),
     [
@@ -224,7 +228,7 @@ def test_ors_clinical_cutoff(millimetres: list[int | None], total: float, clinic
     ("values", "total", "floor"),
     [
         ([4, 3, 4, 2], 13, False),  # 4 + 3 + 4 + 2 = 13
-        ([4, 0, 4, 4], 12, True),  # an item at the floor (clinical.md §4.1 step 3)
+        ([4, 0, 4, 4], 12, True),  # an item at the floor (Alliance's own rule)
         ([4, 4, 4, 4], 16, False),
     ],
 )

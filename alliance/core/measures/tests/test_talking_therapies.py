@@ -1,4 +1,4 @@
-"""NHS Talking Therapies outcomes: the test vectors of clinical.md §3.3 verbatim."""
+"""NHS Talking Therapies outcomes (NHS Talking Therapies manual), hand-computed test vectors."""
 
 from __future__ import annotations
 

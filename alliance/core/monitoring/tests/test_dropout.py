@@ -1,7 +1,7 @@
 """Dropout model: AUC by hand, fitting on data whose true direction is known, honest validation.
 
-Feature choice and sources in core/monitoring/dropout.py (clinical.md §4.3: weaker alliance
-predicts dropout, Sharf et al. 2010, d = .55; base rate 19.7 %, Swift & Greenberg 2012).
+Feature choice and sources in core/monitoring/dropout.py (weaker alliance predicts dropout,
+Sharf et al. 2010, d = .55; base rate 19.7 %, Swift & Greenberg 2012).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The early fit review: due after session 3 or 4 (clinical.md §4.4), overdue after 4."""
+"""The early fit review: due after session 3 or 4 (Alliance's own rule), overdue after 4."""
 
 from __future__ import annotations
 
@@ -22,8 +22,8 @@ STATUS_TABLE = [
     (0, False, "not_yet"),
     (1, False, "not_yet"),
     (2, False, "not_yet"),  # 2 < 3
-    (3, False, "due"),  # first of §4.4's 3-4
-    (4, False, "due"),  # last of §4.4's 3-4
+    (3, False, "due"),  # first of the 3-4
+    (4, False, "due"),  # last of the 3-4
     (5, False, "overdue"),  # 5 > 4
     (12, False, "overdue"),
     (0, True, "done"),  # a review is a review, whenever it happened

@@ -2,7 +2,7 @@
 
 Thresholds are Alliance's own design (the Check-in is not validated); the SD rule's shape,
 ``score < mean - k·SD`` with k = 1 (watch) and k = 2 (alert) over at least 3 earlier sessions,
-follows clinical.md §4.1 (Gumz et al. 2012). Defaults: floor 9, min SD 1, discrepancy 4,
+follows Gumz et al. (2012). Defaults: floor 9, min SD 1, discrepancy 4,
 comment threshold 12, attendance 1 (watch) / 2 (alert) in the last 4 scheduled sessions.
 """
 
@@ -68,7 +68,7 @@ SCORE_TABLE = [
     pytest.param(series(12, 13, 14, 16), "none", (), id="rise"),
     # only 2 earlier totals < min_baseline 3: no SD rule; 10 >= 9 → nothing
     pytest.param(series(14, 14, 10), "none", (), id="2 earlier: no SD rule"),
-    # …but the floor applies from the first session (§4.1 step 5: level-based flags only)
+    # …but the floor applies from the first session (level-based flags only)
     pytest.param(series(14, 14, 8), "alert", ("below_floor",), id="2 earlier: floor only"),
     # flat baseline 14,14,14: SD 0 → minimum 1; latest 13 = 1 SD exactly → nothing
     pytest.param(series(14, 14, 14, 13), "none", (), id="SD 0, drop 1"),

@@ -384,7 +384,7 @@ CLOCK_CALLS = {"today", "now", "utcnow", "time", "monotonic"}
 
 @pytest.mark.parametrize("path", MODULES, ids=lambda p: p.name)
 def test_module_is_pure(path: Path) -> None:
-    # STYLE.md: core imports no Django, does no I/O and never reads the clock
+    # CONTRIBUTING.md: core imports no Django, does no I/O and never reads the clock
     tree = ast.parse(path.read_text(encoding="utf-8"))
     for node in ast.walk(tree):
         if isinstance(node, ast.Import | ast.ImportFrom):

@@ -1,7 +1,7 @@
 """Expected trajectory and not-on-track, computed by hand.
 
 Method in core/monitoring/trajectory.py: bands from the clinic's history by severity stratum
-(PHQ-9 bands, clinical.md §2.1), Jacobson-Truax reliable-change fallback (§3.1, §4.2 Phase 1).
+(PHQ-9 bands, Kroenke et al. 2001), Jacobson-Truax reliable-change fallback (Alliance's own).
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """Tests for the session-history generator: determinism, valid answers, schedule, endings, and
 the clinical shape of the data (dropout share, alliance-outcome r, therapist effects, item 9).
 
-Targets and tolerances come from /work/shared/reference/clinical.md; see docs/demo.md,
-"Session history".
+Targets and tolerances come from the published sources named per test (full references in
+docs/reference/sources.md); see docs/demo.md, "Session history".
 """
 
 from __future__ import annotations
@@ -214,7 +214,7 @@ def test_excluded_therapists_are_never_assigned(
 
 
 def test_about_one_in_five_drop_out(episodes: tuple[DemoEpisode, ...]) -> None:
-    # Swift & Greenberg 2012: 19.7 % (clinical.md §4.3). Recent would-be dropouts are still
+    # Swift & Greenberg 2012: 19.7 %. Recent would-be dropouts are still
     # active on ``today``, so the observed share runs a little below the setting.
     dropouts = sum(e.end_reason == "dropout" for e in episodes)
     assert 0.12 <= dropouts / len(episodes) <= 0.28
@@ -224,7 +224,7 @@ def test_about_one_in_five_drop_out(episodes: tuple[DemoEpisode, ...]) -> None:
 
 
 def test_dropouts_rate_the_early_alliance_lower(episodes: tuple[DemoEpisode, ...]) -> None:
-    # Sharf et al. 2010: weaker alliance predicts dropout, d = .55 (clinical.md §4.3).
+    # Sharf et al. 2010: weaker alliance predicts dropout, d = .55.
     early: dict[bool, list[float]] = {True: [], False: []}
     for episode in episodes:
         totals = _totals(episode, "alliance-checkin-client")[:3]
@@ -235,7 +235,7 @@ def test_dropouts_rate_the_early_alliance_lower(episodes: tuple[DemoEpisode, ...
 def test_alliance_correlates_with_outcome_like_the_meta_analysis(
     episodes: tuple[DemoEpisode, ...],
 ) -> None:
-    # Flückiger et al. 2018: r = .278 (clinical.md §5). Mean client check-in against PHQ-9
+    # Flückiger et al. 2018: r = .278. Mean client check-in against PHQ-9
     # change (first minus last; positive = better) over episodes with at least two sessions.
     alliance, change = [], []
     for episode in episodes:
@@ -269,7 +269,7 @@ def test_planned_endings_follow_improvement(episodes: tuple[DemoEpisode, ...]) -
     reasons = Counter(e.end_reason for e in episodes)
     assert reasons["planned_ending"] >= 10
     assert reasons[""] >= 10  # plenty still in therapy
-    assert mean_change("planned_ending") >= 6  # a reliable PHQ-9 improvement (§3.3)
+    assert mean_change("planned_ending") >= 6  # a reliable PHQ-9 improvement (NHS TT)
     assert mean_change("planned_ending") > mean_change("dropout")
 
 
@@ -331,7 +331,7 @@ def test_comments_are_mostly_empty_and_commoner_when_the_rating_is_low(
 
 
 def test_measures_follow_the_latent_course(episodes: tuple[DemoEpisode, ...]) -> None:
-    # National means at caseness: PHQ-9 15.4 at intake (clinical.md §3.3).
+    # National means at caseness: PHQ-9 15.4 at intake (NHS Talking Therapies 2022-23).
     intake = [_totals(e, "phq-9")[0] for e in episodes]
     assert 13 <= statistics.mean(intake) <= 18
     long = [e for e in episodes if _held(e) >= 8]

@@ -1,5 +1,5 @@
 """``alliance change INSTRUMENT --before N --after M``: Jacobson-Truax reliable and clinically
-significant change, with the instrument's own threshold and cutoff (clinical.md §3.1, §3.2)."""
+significant change (Jacobson & Truax 1991), with the instrument's own threshold and cutoff."""
 
 from __future__ import annotations
 

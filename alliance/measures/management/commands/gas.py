@@ -1,5 +1,5 @@
 """``alliance gas --levels -1,0,2 [--weights 1,1,2] [--rho 0.3]``: the Kiresuk-Sherman goal
-attainment T-score (clinical.md §3.4)."""
+attainment T-score (Kiresuk & Sherman 1968)."""
 
 from __future__ import annotations
 

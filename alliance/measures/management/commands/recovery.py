@@ -1,5 +1,5 @@
 """``alliance recovery``: the NHS Talking Therapies classification of one episode from its first
-and last PHQ-9 and GAD-7 totals (clinical.md §3.3)."""
+and last PHQ-9 and GAD-7 totals (NHS Talking Therapies manual)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
 """``alliance reviews open-due``: open the fit review of every running episode that has held
-its third session (clinical.md §4.4) and has never had one.
+its third session and has never had one (Alliance's own rule, after Crits-Christoph et al.
+2011).
 
 Run it daily (cron) so the review is waiting even when nobody opens the episode's pages; the
 fit-review page and API open it too, so running it twice opens nothing twice.
