@@ -67,13 +67,14 @@ from alliance.measures import registry
 from alliance.measures.models import RespondentRole, Response
 
 CHECKIN_THERAPIST: Final = "alliance-checkin-therapist"
-# Instrument id → (name in sentences, severity strata; clinical.md §2.1, §2.2).
+# Instrument id → (name in sentences, severity strata: Kroenke, Spitzer & Williams 2001,
+# Table 2 for PHQ-9; Spitzer et al. 2006 for GAD-7).
 TRACKED: Final = {"phq-9": ("PHQ-9", PHQ9_STRATA), "gad-7": ("GAD-7", GAD7_STRATA)}
 MONITORED: Final = frozenset({CHECKIN, CHECKIN_THERAPIST, *TRACKED})
 # The clinic's history changes by a few courses a day among hundreds; ten minutes stale is
 # immaterial to a 10th-90th percentile band, and spares a large query on every submission.
 HISTORY_SECONDS: Final = 600
-DESIGN_NOTE: Final = "Alliance's own rule, not a published standard (clinical.md §4.1)."
+DESIGN_NOTE: Final = "Alliance's own rule, not a published standard (docs/alerts.md)."
 
 
 @dataclass(frozen=True)

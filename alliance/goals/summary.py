@@ -1,6 +1,6 @@
 """Where an episode's goals stand: the GAS T-score, its history, and the agreed ending criteria.
 
-The T-score is the Kiresuk-Sherman formula (clinical.md §3.4, core.measures.gas) over every
+The T-score is the Kiresuk-Sherman formula (Kiresuk & Sherman 1968; core.measures.gas) over every
 agreed goal's latest rating, weighted by the goal's weight. It is given only when every agreed
 goal has a rating: a score over some of the goals would read as the whole picture.
 """
@@ -139,7 +139,7 @@ def client_check_ins(episode: Episode) -> list[tuple[dt.date, float]]:
 
 
 def describe_t_score(t_score: float) -> str:
-    """A plain sentence for a T-score: 50 is "as expected" (clinical.md §3.4)."""
+    """A plain sentence for a T-score: 50 is "as expected" (Kiresuk & Sherman 1968)."""
     rounded = round(t_score, 1)
     if rounded == 50:
         return "Taken together, the goals are where you both expected them to be."

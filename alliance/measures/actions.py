@@ -1,7 +1,8 @@
 """Submitting and correcting questionnaire responses: scored on the server, immutable, audited.
 
 A response that endorses a risk item opens its safety alert in the same transaction, so there is
-never a stored risk answer without its alert (reference/security.md §5.2, R20).
+never a stored risk answer without its alert (the safety receiver of ``responses_stored`` is
+required: docs/architecture.md#hooks).
 """
 
 from __future__ import annotations

@@ -23,7 +23,7 @@ from alliance.measures.models import RespondentRole, Response
 from alliance.measures.schedules import DueNow, load_due
 
 # The outcome shown when an episode has several: PHQ-9 first, as the most common primary
-# measure (NHS Talking Therapies, clinical.md §3.3), then the others.
+# measure (NHS England, NHS Talking Therapies manual), then the others.
 OUTCOME_ORDER: Final = ("phq-9", "core-10", "gad-7", "ors")
 SPARK_POINTS: Final = 12
 SPARK_WIDTH, SPARK_HEIGHT = 100, 24
