@@ -19,7 +19,8 @@ from alliance.accounts.access import (
     require_role,
 )
 from alliance.accounts.forms import LoginForm, NewAccountForm, SignUpForm
-from alliance.accounts.models import Role, User
+from alliance.accounts.http import request_user
+from alliance.accounts.models import Role
 from alliance.alerts.access import get_alerts_for_user
 from alliance.alerts.models import AlertState
 from alliance.care.access import (
@@ -38,12 +39,6 @@ HOME_BY_ROLE = {
 }
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
 @login_not_required
 def landing(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
@@ -52,7 +47,7 @@ def landing(request: HttpRequest) -> HttpResponse:
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return redirect(HOME_BY_ROLE[Role(_user(request).role)])
+    return redirect(HOME_BY_ROLE[Role(request_user(request).role)])
 
 
 @login_not_required
@@ -92,7 +87,7 @@ class LoginView(auth_views.LoginView):
 
 
 def client_home(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     require_role(user, Role.CLIENT)
     episode = get_current_episode_for_client(user)
     next_session = None
@@ -109,7 +104,7 @@ def client_home(request: HttpRequest) -> HttpResponse:
 
 def therapist_home(request: HttpRequest) -> HttpResponse:
     """The caseload at a glance, in a fixed number of queries however many clients."""
-    user = _user(request)
+    user = request_user(request)
     require_role(user, Role.THERAPIST)
     now = timezone.now()
     episodes = list(get_episodes_for_user(user).filter(therapist=user, state__in=OPEN_STATES))
@@ -125,7 +120,7 @@ def therapist_home(request: HttpRequest) -> HttpResponse:
 
 
 def staff_home(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     require_role(user, Role.STAFF)
     people = get_people_for_user(user)
     counts = {role.label: people.filter(role=role, is_active=True).count() for role in Role}
@@ -133,7 +128,7 @@ def staff_home(request: HttpRequest) -> HttpResponse:
 
 
 def people_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     require_role(user, Role.STAFF)
     query = request.GET.get("q", "").strip()[:80]
     role = request.GET.get("role", "")
@@ -153,7 +148,7 @@ def people_list(request: HttpRequest) -> HttpResponse:
 
 
 def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
-    viewer = _user(request)
+    viewer = request_user(request)
     person = get_person_for_user(viewer, person_id)
     can_manage = viewer.is_clinic_staff and person.pk != viewer.pk
     episodes = get_episodes_for_user(viewer).filter(client=person) if can_manage else []
@@ -162,7 +157,7 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
 
 
 def person_new(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     require_role(user, Role.STAFF)
     form = NewAccountForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -190,7 +185,7 @@ def person_new(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def person_set_active(request: HttpRequest, person_id: int) -> HttpResponse:
-    viewer = _user(request)
+    viewer = request_user(request)
     person = get_managed_person_for_user(viewer, person_id)
     active = request.POST.get("active") == "1"
     actions.do_set_account_active(viewer, person=person, active=active)
@@ -203,7 +198,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     success_url = reverse_lazy("password-change-done")
 
     def form_valid(self, form):  # type: ignore[no-untyped-def]
-        user = _user(self.request)
+        user = request_user(self.request)
         try:
             actions.do_change_password(
                 user, user=user, new_password=form.cleaned_data["new_password1"]

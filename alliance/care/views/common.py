@@ -4,19 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from alliance.accounts.models import User
 from alliance.care.models import Episode, FrameState, FrameVersion
 from alliance.core.errors import Conflict, DomainError, NotFound, PermissionDenied
-
-
-def user_of(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
 
 
 def url_or_none(name: str, *args: object) -> str | None:

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from alliance.accounts.access import get_managed_person_for_user, get_people_for_user
+from alliance.accounts.http import request_user
 from alliance.accounts.models import Role, User
 from alliance.care.access import get_clinical_episode_for_user, get_episode_for_user
 from alliance.care.actions import (
@@ -41,7 +42,6 @@ from alliance.care.views.common import (
     side_of,
     status_of,
     url_or_none,
-    user_of,
     when,
 )
 from alliance.core.errors import DomainError, NotFound
@@ -71,7 +71,7 @@ STATE_MEANINGS = {
 
 def start_episode(request: HttpRequest, person_id: int) -> HttpResponse:
     """Staff pair a client with a therapist of their clinic."""
-    viewer = user_of(request)
+    viewer = request_user(request)
     client = get_managed_person_for_user(viewer, person_id)
     if client.role != Role.CLIENT:
         raise NotFound("Episodes start for clients.")
@@ -152,7 +152,7 @@ def _links(episode: Episode, side: str) -> list[tuple[str, str]]:
 
 
 def _episode_context(request: HttpRequest, episode: Episode) -> dict[str, Any]:
-    viewer = user_of(request)
+    viewer = request_user(request)
     now, today = timezone.now(), timezone.localdate()
     clashes = extend_sessions(episode, today=today)
     open_due_reviews(episode, now=now)  # the fit review at sessions 3-4
@@ -214,13 +214,13 @@ def refused(request: HttpRequest, episode: Episode, exc: DomainError) -> HttpRes
 
 
 def episode_detail(request: HttpRequest, episode_id: int) -> HttpResponse:
-    episode = get_clinical_episode_for_user(user_of(request), episode_id)
+    episode = get_clinical_episode_for_user(request_user(request), episode_id)
     return episode_page(request, episode)
 
 
 @require_POST
 def episode_continue(request: HttpRequest, episode_id: int) -> HttpResponse:
-    viewer = user_of(request)
+    viewer = request_user(request)
     episode = get_clinical_episode_for_user(viewer, episode_id)
     try:
         do_confirm_continuing(viewer, episode=episode)
@@ -232,7 +232,7 @@ def episode_continue(request: HttpRequest, episode_id: int) -> HttpResponse:
 
 @require_POST
 def episode_pause(request: HttpRequest, episode_id: int) -> HttpResponse:
-    viewer = user_of(request)
+    viewer = request_user(request)
     episode = get_clinical_episode_for_user(viewer, episode_id)
     try:
         do_pause_episode(viewer, episode=episode)
@@ -244,7 +244,7 @@ def episode_pause(request: HttpRequest, episode_id: int) -> HttpResponse:
 
 @require_POST
 def episode_resume(request: HttpRequest, episode_id: int) -> HttpResponse:
-    viewer = user_of(request)
+    viewer = request_user(request)
     episode = get_clinical_episode_for_user(viewer, episode_id)
     form = ResumeForm(request.POST)
     if not form.is_valid():
@@ -280,7 +280,7 @@ def _end_side(viewer: User, episode: Episode) -> str:
 
 def episode_end(request: HttpRequest, episode_id: int) -> HttpResponse:
     """Client, therapist or staff of the clinic end an episode, each with their own reasons."""
-    viewer = user_of(request)
+    viewer = request_user(request)
     episode = get_episode_for_user(viewer, episode_id)
     side = _end_side(viewer, episode)
     form = EndEpisodeForm(request.POST or None, reasons=ENDABLE_BY[side])
@@ -304,7 +304,7 @@ def episode_end(request: HttpRequest, episode_id: int) -> HttpResponse:
 
 def episode_conflict(request: HttpRequest, episode_id: int) -> HttpResponse:
     """Either side says they know each other outside therapy; no reason is asked or kept."""
-    viewer = user_of(request)
+    viewer = request_user(request)
     episode = get_clinical_episode_for_user(viewer, episode_id)
     declared = ConflictDeclaration.objects.filter(
         client_id=episode.client_id, therapist_id=episode.therapist_id

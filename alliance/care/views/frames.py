@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from alliance.accounts.http import request_user
 from alliance.care.access import get_clinical_episode_for_user, get_frame_for_user
 from alliance.care.forms import FrameForm
 from alliance.care.frames import (
@@ -32,7 +33,7 @@ from alliance.care.models import (
     FrameState,
     FrameVersion,
 )
-from alliance.care.views.common import other_of, side_of, status_of, user_of
+from alliance.care.views.common import other_of, side_of, status_of
 from alliance.care.views.episodes import refused
 from alliance.core.errors import DomainError
 from alliance.core.frame import Change
@@ -104,7 +105,7 @@ def _field_of(exc: DomainError) -> str | None:
 
 def episode_frame(request: HttpRequest, episode_id: int) -> HttpResponse:
     """Every version of the agreement, and a form to propose a change."""
-    viewer = user_of(request)
+    viewer = request_user(request)
     episode = get_clinical_episode_for_user(viewer, episode_id)
     today = timezone.localdate()
     frames = list(episode.frames.select_related("proposed_by"))
@@ -138,7 +139,7 @@ def episode_frame(request: HttpRequest, episode_id: int) -> HttpResponse:
 
 
 def _answer_frame(request: HttpRequest, frame_id: int, action: Any, done: str) -> HttpResponse:
-    viewer = user_of(request)
+    viewer = request_user(request)
     frame = get_frame_for_user(viewer, frame_id)
     try:
         answered = action(viewer, frame=frame)
