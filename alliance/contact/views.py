@@ -77,7 +77,7 @@ def episode_messages(request: HttpRequest, episode_id: int) -> HttpResponse:
     context = {
         "episode": episode,
         "thread": list(reversed(latest)),
-        "other": episode.therapist if user.pk == episode.client_id else episode.client,
+        "other": episode.other_of(user),
         "is_client": user.pk == episode.client_id,
         "form": form,
         **_composer_context(episode),

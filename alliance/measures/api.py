@@ -119,7 +119,7 @@ def submit_response(request: HttpRequest, payload: ResponseIn) -> Status:
     episode = get_clinical_episode_for_user(user, payload.episode_id)
     # Numbered like the pages number them, so monitoring (which follows session numbers) sees
     # answers given through the API too.
-    role = RespondentRole.CLIENT if user.pk == episode.client_id else RespondentRole.THERAPIST
+    role = RespondentRole(episode.side_of(user))
     response = do_submit_response(
         user,
         instrument_id=payload.instrument,

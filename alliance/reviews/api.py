@@ -86,7 +86,7 @@ class HistoryStatusOut(Schema):
 
 
 def _seen_by(viewer: User, review: FitReview) -> dict[str, Any]:
-    side = "client" if viewer.pk == review.episode.client_id else "therapist"
+    side = review.episode.side_of(viewer)
     out: dict[str, Any] = {
         "id": review.pk,
         "episode_id": review.episode_id,

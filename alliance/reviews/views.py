@@ -45,10 +45,6 @@ def _status(exc: DomainError) -> int:
     return 403 if isinstance(exc, PermissionDenied) else 400
 
 
-def _side(viewer: User, episode: Episode) -> str:
-    return "client" if viewer.pk == episode.client_id else "therapist"
-
-
 # The fit review ---------------------------------------------------------------------------------
 
 
@@ -56,7 +52,7 @@ def fit_review(request: HttpRequest, episode_id: int) -> HttpResponse:
     """The client's or the therapist's side of the episode's current fit review."""
     viewer = request_user(request)
     episode = get_review_episode_for_user(viewer, episode_id)
-    side = _side(viewer, episode)
+    side = episode.side_of(viewer)
     if request.method != "POST":
         actions.open_due_reviews(episode, timezone.now())
         return _page(request, episode, side, _blank_form(side))
@@ -123,7 +119,7 @@ def fit_review_request(request: HttpRequest, episode_id: int) -> HttpResponse:
     try:
         actions.do_request_fit_review(viewer, episode=episode)
     except DomainError as exc:
-        side = _side(viewer, episode)
+        side = episode.side_of(viewer)
         return _page(
             request, episode, side, _blank_form(side), status=_status(exc), error=exc.detail
         )
@@ -138,7 +134,7 @@ def history_consent(request: HttpRequest, episode_id: int) -> HttpResponse:
     measures and goals; the therapist reads them here while that is agreed."""
     viewer = request_user(request)
     episode = get_review_episode_for_user(viewer, episode_id)
-    side, error, status = _side(viewer, episode), "", 200
+    side, error, status = episode.side_of(viewer), "", 200
     if request.method == "POST":
         try:
             done = _consent_change(viewer, episode, request.POST.get("action", ""))

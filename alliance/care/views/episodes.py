@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from alliance.accounts.access import get_managed_person_for_user, get_people_for_user
 from alliance.accounts.http import request_user
-from alliance.accounts.models import Role, User
+from alliance.accounts.models import Role
 from alliance.care.access import get_clinical_episode_for_user, get_episode_for_user
 from alliance.care.actions import (
     ENDABLE_BY,
@@ -39,7 +39,6 @@ from alliance.care.models import (
 from alliance.care.queries import current_frame, pending_frame
 from alliance.care.views.common import (
     latest_accepted,
-    side_of,
     status_of,
     url_or_none,
     when,
@@ -156,7 +155,7 @@ def _episode_context(request: HttpRequest, episode: Episode) -> dict[str, Any]:
     now, today = timezone.now(), timezone.localdate()
     clashes = extend_sessions(episode, today=today)
     open_due_reviews(episode, now=now)  # the fit review at sessions 3-4
-    side = side_of(viewer, episode)
+    side = episode.side_of(viewer)
     current, latest, pending = (
         current_frame(episode, today),
         latest_accepted(episode),
@@ -272,17 +271,11 @@ def episode_resume(request: HttpRequest, episode_id: int) -> HttpResponse:
 # Ending and conflicts ---------------------------------------------------------------------------
 
 
-def _end_side(viewer: User, episode: Episode) -> str:
-    if viewer.pk in (episode.client_id, episode.therapist_id):
-        return side_of(viewer, episode)
-    return "staff"
-
-
 def episode_end(request: HttpRequest, episode_id: int) -> HttpResponse:
     """Client, therapist or staff of the clinic end an episode, each with their own reasons."""
     viewer = request_user(request)
     episode = get_episode_for_user(viewer, episode_id)
-    side = _end_side(viewer, episode)
+    side = episode.side_of(viewer, "staff")  # staff of the clinic may end it too
     form = EndEpisodeForm(request.POST or None, reasons=ENDABLE_BY[side])
     status = 200
     if request.method == "POST":
@@ -316,5 +309,5 @@ def episode_conflict(request: HttpRequest, episode_id: int) -> HttpResponse:
             "Thank you for telling us. This work has ended and you will not be matched again.",
         )
         return redirect("home")
-    context = {"episode": episode, "side": side_of(viewer, episode), "declared": declared}
+    context = {"episode": episode, "side": episode.side_of(viewer), "declared": declared}
     return render(request, "care/episode_conflict.html", context)

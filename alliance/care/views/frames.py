@@ -33,7 +33,7 @@ from alliance.care.models import (
     FrameState,
     FrameVersion,
 )
-from alliance.care.views.common import other_of, side_of, status_of
+from alliance.care.views.common import status_of
 from alliance.care.views.episodes import refused
 from alliance.core.errors import DomainError
 from alliance.core.frame import Change
@@ -123,12 +123,12 @@ def episode_frame(request: HttpRequest, episode_id: int) -> HttpResponse:
                 messages.success(
                     request,
                     f"Your proposal is sent. It takes effect once "
-                    f"{other_of(viewer, episode).first_name} accepts it.",
+                    f"{episode.other_of(viewer).first_name} accepts it.",
                 )
                 return redirect("episode-detail", episode_id=episode.pk)
     context = {
         "episode": episode,
-        "side": side_of(viewer, episode),
+        "side": episode.side_of(viewer),
         "versions": _version_rows(frames),
         "form": form,
         "paused": episode.state == EpisodeState.PAUSED,
@@ -146,7 +146,7 @@ def _answer_frame(request: HttpRequest, frame_id: int, action: Any, done: str) -
     except DomainError as exc:
         return refused(request, frame.episode, exc)
     if answered.state == FrameState.PROPOSED:  # a draft from a booking: both accept it
-        done = f"Accepted. Waiting for {other_of(viewer, frame.episode).first_name} to accept too."
+        done = f"Accepted. Waiting for {frame.episode.other_of(viewer).first_name} to accept too."
     messages.success(request, done)
     return redirect("episode-detail", episode_id=frame.episode_id)
 
