@@ -17,6 +17,7 @@ from alliance.care.actions import do_confirm_continuing
 from alliance.care.models import OPEN_STATES, Episode, EpisodeState, Session, SessionStatus
 from alliance.core.errors import Conflict, InvalidInput, PermissionDenied
 from alliance.core.monitoring import fit_review_due
+from alliance.matching.actions import INTAKE_FIELDS
 from alliance.matching.models import Intake, IntakeStatus
 from alliance.reviews.access import current_review, live_consent, previous_episode
 from alliance.reviews.models import (
@@ -39,18 +40,6 @@ OUTCOME_OF = {
     Choice.ADJUST: Outcome.ADJUSTED,
     Choice.REMATCH: Outcome.REMATCH,
 }
-# Copied from the previous intake into a re-match search.
-INTAKE_FIELDS = (
-    "concerns",
-    "languages",
-    "format",
-    "city",
-    "max_fee",
-    "times",
-    "styles",
-    "professions",
-    "therapist_gender",
-)
 
 
 @dataclass(frozen=True)
@@ -307,7 +296,7 @@ def _stop_rematch(actor: User, episode: Episode, now: dt.datetime) -> None:
 
 
 def _prefill(previous: Intake | None, client: User) -> dict[str, Any]:
-    if previous is not None:
+    if previous is not None:  # the previous search, copied into the re-match search
         return {key: getattr(previous, key) for key in INTAKE_FIELDS}
     profile = getattr(client, "client_profile", None)
     if profile is None:
