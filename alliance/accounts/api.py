@@ -11,6 +11,7 @@ from alliance.accounts.access import (
     get_person_for_user,
     require_role,
 )
+from alliance.accounts.http import request_user
 from alliance.accounts.models import Role, User
 
 router = Router(tags=["accounts"])
@@ -37,25 +38,19 @@ class ActiveIn(Schema):
     active: bool
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
 @router.get("/me", response=PersonOut, summary="The account you are logged in with")
 def me(request: HttpRequest) -> User:
-    return _user(request)
+    return request_user(request)
 
 
 @router.get("/people/{person_id}", response=PersonOut, summary="One person (yourself, or staff)")
 def person(request: HttpRequest, person_id: int) -> User:
-    return get_person_for_user(_user(request), person_id)
+    return get_person_for_user(request_user(request), person_id)
 
 
 @router.get("/clinic/people", response=list[PersonOut], summary="People in your clinic (staff)")
 def clinic_people(request: HttpRequest, role: Role | None = None) -> list[User]:
-    viewer = _user(request)
+    viewer = request_user(request)
     require_role(viewer, Role.STAFF)
     people = get_people_for_user(viewer).order_by("pk")
     if role is not None:
@@ -65,7 +60,7 @@ def clinic_people(request: HttpRequest, role: Role | None = None) -> list[User]:
 
 @router.post("/clinic/people", response={201: PersonOut}, summary="Add a person (staff)")
 def create_person(request: HttpRequest, payload: NewPersonIn) -> Status:
-    viewer = _user(request)
+    viewer = request_user(request)
     require_role(viewer, Role.STAFF)
     assert viewer.clinic is not None
     person = actions.do_create_account(
@@ -85,6 +80,6 @@ def create_person(request: HttpRequest, payload: NewPersonIn) -> Status:
     summary="Deactivate or reactivate an account (staff)",
 )
 def set_active(request: HttpRequest, person_id: int, payload: ActiveIn) -> User:
-    viewer = _user(request)
+    viewer = request_user(request)
     person = get_managed_person_for_user(viewer, person_id)
     return actions.do_set_account_active(viewer, person=person, active=payload.active)

@@ -17,7 +17,8 @@ from alliance.accounts.access import (
     require_role,
 )
 from alliance.accounts.forms import LoginForm, NewAccountForm, SignUpForm
-from alliance.accounts.models import Role, User
+from alliance.accounts.http import request_user
+from alliance.accounts.models import Role
 from alliance.core.errors import DomainError
 
 HOME_BY_ROLE = {
@@ -25,12 +26,6 @@ HOME_BY_ROLE = {
     Role.THERAPIST: "therapist-home",
     Role.STAFF: "staff-home",
 }
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
 
 
 @login_not_required
@@ -41,7 +36,7 @@ def landing(request: HttpRequest) -> HttpResponse:
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return redirect(HOME_BY_ROLE[Role(_user(request).role)])
+    return redirect(HOME_BY_ROLE[Role(request_user(request).role)])
 
 
 @login_not_required
@@ -81,7 +76,7 @@ class LoginView(auth_views.LoginView):
 
 
 def people_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     require_role(user, Role.STAFF)
     query = request.GET.get("q", "").strip()[:80]
     role = request.GET.get("role", "")
@@ -101,7 +96,7 @@ def people_list(request: HttpRequest) -> HttpResponse:
 
 
 def person_new(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     require_role(user, Role.STAFF)
     form = NewAccountForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -129,7 +124,7 @@ def person_new(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def person_set_active(request: HttpRequest, person_id: int) -> HttpResponse:
-    viewer = _user(request)
+    viewer = request_user(request)
     person = get_managed_person_for_user(viewer, person_id)
     active = request.POST.get("active") == "1"
     actions.do_set_account_active(viewer, person=person, active=active)
@@ -142,7 +137,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     success_url = reverse_lazy("password-change-done")
 
     def form_valid(self, form):  # type: ignore[no-untyped-def]
-        user = _user(self.request)
+        user = request_user(self.request)
         try:
             actions.do_change_password(
                 user, user=user, new_password=form.cleaned_data["new_password1"]

@@ -14,6 +14,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema, Status
 
+from alliance.accounts.http import request_user
 from alliance.accounts.models import User
 from alliance.alerts.access import get_alert_for_user, get_alerts_for_user
 from alliance.alerts.actions import do_acknowledge_alert, do_record_alert_action, do_resolve_alert
@@ -50,12 +51,6 @@ class ActionIn(Schema):
     kind: str
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
 def _out(alert: Alert, viewer: User) -> dict[str, Any]:
     return {
         "id": alert.pk,
@@ -87,7 +82,7 @@ def _fresh(viewer: User, alert_id: int) -> dict[str, Any]:
 def list_alerts(
     request: HttpRequest, state: str | None = None, kind: str | None = None
 ) -> list[dict[str, Any]]:
-    viewer = _user(request)
+    viewer = request_user(request)
     alerts: QuerySet[Alert] = (
         get_alerts_for_user(viewer, now=timezone.now())
         .select_related("episode")
@@ -102,7 +97,7 @@ def list_alerts(
 
 @router.get("/alerts/{alert_id}", response=AlertOut, url_name="get_alert", summary="One alert")
 def get_alert(request: HttpRequest, alert_id: int) -> dict[str, Any]:
-    return _fresh(_user(request), alert_id)
+    return _fresh(request_user(request), alert_id)
 
 
 @router.post(
@@ -112,7 +107,7 @@ def get_alert(request: HttpRequest, alert_id: int) -> dict[str, Any]:
     summary="Acknowledge an alert",
 )
 def acknowledge_alert(request: HttpRequest, alert_id: int) -> dict[str, Any]:
-    viewer = _user(request)
+    viewer = request_user(request)
     do_acknowledge_alert(viewer, alert=get_alert_for_user(viewer, alert_id))
     return _fresh(viewer, alert_id)
 
@@ -124,7 +119,7 @@ def acknowledge_alert(request: HttpRequest, alert_id: int) -> dict[str, Any]:
     summary="Record what was done (acknowledges an open alert)",
 )
 def record_alert_action(request: HttpRequest, alert_id: int, payload: ActionIn) -> Status:
-    viewer = _user(request)
+    viewer = request_user(request)
     do_record_alert_action(viewer, alert=get_alert_for_user(viewer, alert_id), kind=payload.kind)
     return Status(201, _fresh(viewer, alert_id))
 
@@ -136,6 +131,6 @@ def record_alert_action(request: HttpRequest, alert_id: int, payload: ActionIn) 
     summary="Resolve an alert (409 until an action is recorded)",
 )
 def resolve_alert(request: HttpRequest, alert_id: int) -> dict[str, Any]:
-    viewer = _user(request)
+    viewer = request_user(request)
     do_resolve_alert(viewer, alert=get_alert_for_user(viewer, alert_id))
     return _fresh(viewer, alert_id)

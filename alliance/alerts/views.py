@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from alliance.accounts.access import require_role
+from alliance.accounts.http import request_user
 from alliance.accounts.models import Role, User
 from alliance.alerts.access import get_alert_for_user, get_alerts_for_user
 from alliance.alerts.actions import (
@@ -31,12 +32,6 @@ from alliance.core.errors import Conflict, InvalidInput, PermissionDenied
 
 # What a workflow step may refuse with; NotFound is left to the middleware (a 404 page).
 REFUSED = (InvalidInput, Conflict, PermissionDenied)
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
 
 
 @dataclass(frozen=True)
@@ -74,7 +69,7 @@ def _detail(
     error: str = "",
     status: int = 200,
 ) -> HttpResponse:
-    viewer = _user(request)
+    viewer = request_user(request)
     is_therapist = viewer.pk == alert.therapist_id
     context = {
         "alert": alert,
@@ -93,12 +88,12 @@ def _detail(
 
 
 def alert_detail(request: HttpRequest, alert_id: int) -> HttpResponse:
-    return _detail(request, get_alert_for_user(_user(request), alert_id))
+    return _detail(request, get_alert_for_user(request_user(request), alert_id))
 
 
 @require_POST
 def acknowledge(request: HttpRequest, alert_id: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     alert = get_alert_for_user(user, alert_id)
     try:
         do_acknowledge_alert(user, alert=alert)
@@ -110,7 +105,7 @@ def acknowledge(request: HttpRequest, alert_id: int) -> HttpResponse:
 
 @require_POST
 def record_action(request: HttpRequest, alert_id: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     alert = get_alert_for_user(user, alert_id)
     form = ActionForm(request.POST)
     if not form.is_valid():
@@ -125,7 +120,7 @@ def record_action(request: HttpRequest, alert_id: int) -> HttpResponse:
 
 @require_POST
 def resolve(request: HttpRequest, alert_id: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     alert = get_alert_for_user(user, alert_id)
     try:
         do_resolve_alert(user, alert=alert)
@@ -136,7 +131,7 @@ def resolve(request: HttpRequest, alert_id: int) -> HttpResponse:
 
 
 def therapist_alerts(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     require_role(user, Role.THERAPIST)
     now = timezone.now()
     alerts = get_alerts_for_user(user).select_related("episode__client", "therapist")
@@ -151,7 +146,7 @@ def therapist_alerts(request: HttpRequest) -> HttpResponse:
 
 
 def staff_alerts(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     require_role(user, Role.STAFF)
     now = timezone.now()
     if user.clinic is not None:

@@ -18,7 +18,7 @@ from alliance.care.models import (
     FrameState,
     FrameVersion,
 )
-from alliance.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from alliance.core.errors import Conflict, InvalidInput, PermissionDenied
 
 
 @transaction.atomic
@@ -55,21 +55,13 @@ def do_start_episode(
     return episode
 
 
-def _side(actor: User, episode: Episode) -> str:
-    if actor.pk == episode.client_id:
-        return "client"
-    if actor.pk == episode.therapist_id:
-        return "therapist"
-    raise NotFound("No such episode.")
-
-
 @transaction.atomic
 def do_pause_episode(actor: User, *, episode: Episode, today: dt.date | None = None) -> Episode:
     """Client or therapist pause: sessions ahead are cancelled, the history stays whole."""
     from alliance.care.sessions import cancel_future_sessions
 
     today = today or timezone.localdate()
-    _side(actor, episode)
+    episode.side_of(actor)  # its client or therapist only
     episode = Episode.objects.select_for_update().get(pk=episode.pk)
     if episode.state not in (EpisodeState.TRIAL, EpisodeState.ACTIVE):
         raise Conflict(
@@ -103,7 +95,7 @@ def do_resume_episode(
     from alliance.care.frames import do_propose_frame, terms_of
 
     today = today or timezone.localdate()
-    side = _side(actor, episode)
+    side = episode.side_of(actor)
     episode = Episode.objects.select_for_update().get(pk=episode.pk)
     if episode.state != EpisodeState.PAUSED:
         raise Conflict("Only a paused episode can be resumed.", code="episode_not_paused")
@@ -166,7 +158,7 @@ def do_end_episode(
         if actor.is_clinic_staff and actor.clinic_id == episode.clinic_id:
             side = "staff"
         else:
-            side = _side(actor, episode)
+            side = episode.side_of(actor)
         if reason not in ENDABLE_BY[side]:
             raise InvalidInput("Choose why the episode ends.", code="end_reason")
     if episode.state not in OPEN_STATES:
@@ -209,7 +201,7 @@ def _give_place_back(episode: Episode) -> None:
 def do_declare_conflict(actor: User, *, episode: Episode) -> ConflictDeclaration:
     """Either side declares a dual relationship (they know each other outside therapy): the
     episode ends and the two are never matched again. The reason is not recorded."""
-    side = _side(actor, episode)
+    side = episode.side_of(actor)
     declaration, created = ConflictDeclaration.objects.get_or_create(
         client_id=episode.client_id,
         therapist_id=episode.therapist_id,
@@ -226,7 +218,7 @@ def do_declare_conflict(actor: User, *, episode: Episode) -> ConflictDeclaration
 @transaction.atomic
 def do_confirm_continuing(actor: User, *, episode: Episode) -> Episode:
     """After the first sessions, client or therapist confirm they carry on: trial → active."""
-    _side(actor, episode)
+    episode.side_of(actor)  # its client or therapist only
     episode = Episode.objects.select_for_update().get(pk=episode.pk)
     if episode.state != EpisodeState.TRIAL:
         raise Conflict("This episode is not in its trial.", code="episode_not_trial")

@@ -12,6 +12,7 @@ from django.utils import timezone
 from ninja import Router, Schema, Status
 from pydantic import Field
 
+from alliance.accounts.http import request_user
 from alliance.accounts.models import User
 from alliance.care.access import get_clinical_episode_for_user, get_episodes_for_user
 from alliance.care.actions import do_pause_episode, do_resume_episode
@@ -116,12 +117,6 @@ class ResumeIn(Schema):
     starts_on: dt.date | None = None
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
 def _frame(viewer: User, frame_id: int) -> FrameVersion:
     frame = FrameVersion.objects.filter(pk=frame_id).select_related("episode").first()
     if frame is None:
@@ -143,18 +138,18 @@ def _session(viewer: User, session_id: int) -> Session:
 
 @router.get("/episodes", response=list[EpisodeOut], summary="Episodes you may see")
 def list_episodes(request: HttpRequest, state: str | None = None) -> QuerySet[Episode]:
-    episodes = get_episodes_for_user(_user(request))
+    episodes = get_episodes_for_user(request_user(request))
     return episodes.filter(state=state) if state else episodes
 
 
 @router.get("/episodes/{episode_id}", response=EpisodeOut, summary="One episode")
 def get_episode(request: HttpRequest, episode_id: int) -> Episode:
-    return get_clinical_episode_for_user(_user(request), episode_id)
+    return get_clinical_episode_for_user(request_user(request), episode_id)
 
 
 @router.post("/episodes/{episode_id}/pause", response=EpisodeOut, summary="Pause an episode")
 def pause_episode(request: HttpRequest, episode_id: int) -> Episode:
-    viewer = _user(request)
+    viewer = request_user(request)
     return do_pause_episode(viewer, episode=get_clinical_episode_for_user(viewer, episode_id))
 
 
@@ -164,14 +159,14 @@ def pause_episode(request: HttpRequest, episode_id: int) -> Episode:
     summary="Resume a paused episode; returns the re-proposed frame",
 )
 def resume_episode(request: HttpRequest, episode_id: int, payload: ResumeIn) -> FrameVersion | None:
-    viewer = _user(request)
+    viewer = request_user(request)
     episode = get_clinical_episode_for_user(viewer, episode_id)
     return do_resume_episode(viewer, episode=episode, starts_on=payload.starts_on)
 
 
 @router.get("/episodes/{episode_id}/frames", response=list[FrameOut], summary="Frame versions")
 def list_frames(request: HttpRequest, episode_id: int) -> QuerySet[FrameVersion]:
-    episode = get_clinical_episode_for_user(_user(request), episode_id)
+    episode = get_clinical_episode_for_user(request_user(request), episode_id)
     return episode.frames.order_by("number")
 
 
@@ -181,7 +176,7 @@ def list_frames(request: HttpRequest, episode_id: int) -> QuerySet[FrameVersion]
     summary="Propose a new version of the frame",
 )
 def propose_frame(request: HttpRequest, episode_id: int, payload: FrameIn) -> Status:
-    viewer = _user(request)
+    viewer = request_user(request)
     episode = get_clinical_episode_for_user(viewer, episode_id)
     frame = do_propose_frame(viewer, episode=episode, terms=payload.dict())
     return Status(201, frame)
@@ -189,19 +184,19 @@ def propose_frame(request: HttpRequest, episode_id: int, payload: FrameIn) -> St
 
 @router.post("/frames/{frame_id}/accept", response=FrameOut, summary="Accept a proposal")
 def accept_frame(request: HttpRequest, frame_id: int) -> FrameVersion:
-    viewer = _user(request)
+    viewer = request_user(request)
     return do_accept_frame(viewer, frame=_frame(viewer, frame_id))
 
 
 @router.post("/frames/{frame_id}/decline", response=FrameOut, summary="Decline a proposal")
 def decline_frame(request: HttpRequest, frame_id: int) -> FrameVersion:
-    viewer = _user(request)
+    viewer = request_user(request)
     return do_decline_frame(viewer, frame=_frame(viewer, frame_id))
 
 
 @router.post("/frames/{frame_id}/withdraw", response=FrameOut, summary="Withdraw your proposal")
 def withdraw_frame(request: HttpRequest, frame_id: int) -> FrameVersion:
-    viewer = _user(request)
+    viewer = request_user(request)
     return do_withdraw_frame(viewer, frame=_frame(viewer, frame_id))
 
 
@@ -211,14 +206,14 @@ def withdraw_frame(request: HttpRequest, frame_id: int) -> FrameVersion:
     summary="Sessions of an episode (the weekly series is planned 8 weeks ahead)",
 )
 def list_sessions(request: HttpRequest, episode_id: int) -> list[Session]:
-    episode = get_clinical_episode_for_user(_user(request), episode_id)
+    episode = get_clinical_episode_for_user(request_user(request), episode_id)
     extend_sessions(episode, today=timezone.localdate())
     return list(episode.sessions.order_by("starts_at"))
 
 
 @router.post("/sessions/{session_id}/move", response=SessionOut, summary="Move one session")
 def move_session(request: HttpRequest, session_id: int, payload: MoveIn) -> Session:
-    viewer = _user(request)
+    viewer = request_user(request)
     return do_move_session(
         viewer, session=_session(viewer, session_id), starts_at=payload.starts_at
     )
@@ -226,7 +221,7 @@ def move_session(request: HttpRequest, session_id: int, payload: MoveIn) -> Sess
 
 @router.post("/sessions/{session_id}/cancel", response=SessionOut, summary="Cancel one session")
 def cancel_session(request: HttpRequest, session_id: int, payload: CancelIn) -> Session:
-    viewer = _user(request)
+    viewer = request_user(request)
     return do_cancel_session(viewer, session=_session(viewer, session_id), reason=payload.reason)
 
 
@@ -234,6 +229,6 @@ def cancel_session(request: HttpRequest, session_id: int, payload: CancelIn) -> 
     "/sessions/{session_id}/outcome", response=SessionOut, summary="Record how a session went"
 )
 def record_outcome(request: HttpRequest, session_id: int, payload: OutcomeIn) -> Session:
-    viewer = _user(request)
+    viewer = request_user(request)
     fields: dict[str, Any] = payload.dict()
     return do_record_outcome(viewer, session=_session(viewer, session_id), **fields)

@@ -31,7 +31,7 @@ from alliance.care.models import (
     SessionStatus,
 )
 from alliance.care.queries import agreed_frames
-from alliance.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from alliance.core.errors import Conflict, InvalidInput, PermissionDenied
 from alliance.core.frame import Standing, check_time_zone, frame_diff, horizon_end, occurrences
 from alliance.core.frame.diff import Change
 from alliance.core.vocabulary import ALLIANCE_STYLES
@@ -149,14 +149,6 @@ def _date(value: object) -> dt.date:
         ) from None
 
 
-def _side(actor: User, episode: Episode) -> str:
-    if actor.pk == episode.client_id:
-        return "client"
-    if actor.pk == episode.therapist_id:
-        return "therapist"
-    raise NotFound("No such episode.")
-
-
 def _check_open(episode: Episode) -> None:
     if episode.state not in OPEN_STATES:
         raise Conflict("This episode has ended; its frame can no longer change.", code="closed")
@@ -176,7 +168,7 @@ def do_propose_frame(
     With ``starts_when_agreed`` the version starts on ``effective_from`` or, if the other person
     answers later, on the day they accept (used for resuming and for the offer to go online)."""
     today = today or timezone.localdate()
-    side = _side(actor, episode)
+    side = episode.side_of(actor)
     episode = Episode.objects.select_for_update().get(pk=episode.pk)
     _check_open(episode)
     if episode.state == EpisodeState.PAUSED:
@@ -276,7 +268,7 @@ def do_accept_frame(
     today = today or timezone.localdate()
     frame = FrameVersion.objects.select_for_update().select_related("episode").get(pk=frame.pk)
     episode = frame.episode
-    side = _side(actor, episode)
+    side = episode.side_of(actor)
     _check_open(episode)
     if frame.state != FrameState.PROPOSED:
         raise Conflict(
@@ -331,7 +323,7 @@ def _close_proposal(
     actor: User, frame: FrameVersion, state: str, action: str, *, own: bool
 ) -> FrameVersion:
     frame = FrameVersion.objects.select_for_update().select_related("episode").get(pk=frame.pk)
-    side = _side(actor, frame.episode)
+    side = frame.episode.side_of(actor)
     if frame.state != FrameState.PROPOSED:
         raise Conflict(
             f"Version {frame.number} is no longer open for an answer.", code="frame_decided"

@@ -1,9 +1,15 @@
 from __future__ import annotations
 
+from typing import Final, TypeVar, overload
+
 from django.db import models
 from django.utils import timezone
 
 from alliance.accounts.models import Clinic, User
+from alliance.core.errors import NotFound
+
+_T = TypeVar("_T")
+_NOT_FOUND: Final = object()
 
 
 class EpisodeState(models.TextChoices):
@@ -77,6 +83,28 @@ class Episode(models.Model):
     @property
     def is_open(self) -> bool:
         return self.state in OPEN_STATES
+
+    @overload
+    def side_of(self, person: User) -> str: ...
+    @overload
+    def side_of(self, person: User, default: _T) -> str | _T: ...
+    def side_of(self, person: User, default: object = _NOT_FOUND) -> object:
+        """Which side of the episode ``person`` is on: "client" or "therapist".
+
+        Anyone else gets ``default``; without one, ``NotFound``, as from the access helpers: to
+        them the episode does not exist.
+        """
+        if person.pk == self.client_id:
+            return "client"
+        if person.pk == self.therapist_id:
+            return "therapist"
+        if default is _NOT_FOUND:
+            raise NotFound("No such episode.")
+        return default
+
+    def other_of(self, person: User) -> User:
+        """The other person of the episode: the therapist to its client, and the other way."""
+        return self.therapist if self.side_of(person) == "client" else self.client
 
 
 class Format(models.TextChoices):

@@ -6,7 +6,8 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
 from alliance.accounts.access import require_role
-from alliance.accounts.models import Role, User
+from alliance.accounts.http import request_user
+from alliance.accounts.models import Role
 from alliance.care.access import get_clinical_episode_for_user
 from alliance.contact.access import (
     get_messages_for_user,
@@ -54,12 +55,6 @@ class NotebookOut(Schema):
     episode_id: int | None
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
 @router.get(
     "/episodes/{episode_id}/messages",
     response=list[MessageOut],
@@ -67,7 +62,7 @@ def _user(request: HttpRequest) -> User:
     summary="Logistics messages of an episode, oldest first",
 )
 def list_messages(request: HttpRequest, episode_id: int) -> list[Message]:
-    user = _user(request)
+    user = request_user(request)
     episode = get_clinical_episode_for_user(user, episode_id)
     return list(get_messages_for_user(user, episode)[:1000])
 
@@ -79,7 +74,7 @@ def list_messages(request: HttpRequest, episode_id: int) -> list[Message]:
     summary="Send a logistics message to the other person in the episode",
 )
 def send_message(request: HttpRequest, episode_id: int, payload: MessageIn) -> Status:
-    user = _user(request)
+    user = request_user(request)
     episode = get_clinical_episode_for_user(user, episode_id)
     message = do_send_message(
         user,
@@ -98,7 +93,7 @@ def send_message(request: HttpRequest, episode_id: int, payload: MessageIn) -> S
     summary="Your own notebook, newest first (clients)",
 )
 def list_notebook(request: HttpRequest) -> list[NotebookEntry]:
-    user = _user(request)
+    user = request_user(request)
     require_role(user, Role.CLIENT)
     return list(get_notebook_for_user(user)[:1000])
 
@@ -110,7 +105,7 @@ def list_notebook(request: HttpRequest) -> list[NotebookEntry]:
     summary="Write a private notebook entry (clients)",
 )
 def write_notebook(request: HttpRequest, payload: NotebookIn) -> Status:
-    user = _user(request)
+    user = request_user(request)
     require_role(user, Role.CLIENT)
     return Status(201, do_write_notebook_entry(user, body=payload.body))
 
@@ -122,7 +117,7 @@ def write_notebook(request: HttpRequest, payload: NotebookIn) -> Status:
     summary="Share an entry with your therapist, for your next session (final)",
 )
 def share_notebook(request: HttpRequest, entry_id: int) -> NotebookEntry:
-    user = _user(request)
+    user = request_user(request)
     entry = get_notebook_entry_for_user(user, entry_id)
     return do_share_notebook_entry(user, entry=entry)
 
@@ -134,7 +129,7 @@ def share_notebook(request: HttpRequest, entry_id: int) -> NotebookEntry:
     summary="Delete an entry you have not shared",
 )
 def delete_notebook(request: HttpRequest, entry_id: int) -> Status:
-    user = _user(request)
+    user = request_user(request)
     entry = get_notebook_entry_for_user(user, entry_id)
     do_delete_notebook_entry(user, entry=entry)
     return Status(204, None)

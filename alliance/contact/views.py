@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from alliance.accounts.access import require_role
+from alliance.accounts.http import request_user
 from alliance.accounts.models import Clinic, Role, User
 from alliance.care.access import get_clinical_episode_for_user, get_current_episode_for_client
 from alliance.care.models import ContactRule, Episode
@@ -38,12 +39,6 @@ DEFAULT_RULE = (
 THREAD_LENGTH = 100
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
 def _session_url(episode: Episode) -> str | None:
     # The episode page (where a session is actually cancelled) belongs to the care app and
     # may not exist yet: without it the page simply offers no link.
@@ -65,7 +60,7 @@ def _composer_context(episode: Episode) -> dict[str, Any]:
 
 def episode_messages(request: HttpRequest, episode_id: int) -> HttpResponse:
     """The logistics thread of an episode, with one-tap messages and the agreed contact rule."""
-    user = _user(request)
+    user = request_user(request)
     episode = get_clinical_episode_for_user(user, episode_id)
     form = MessageForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -82,7 +77,7 @@ def episode_messages(request: HttpRequest, episode_id: int) -> HttpResponse:
     context = {
         "episode": episode,
         "thread": list(reversed(latest)),
-        "other": episode.therapist if user.pk == episode.client_id else episode.client,
+        "other": episode.other_of(user),
         "is_client": user.pk == episode.client_id,
         "form": form,
         **_composer_context(episode),
@@ -107,7 +102,7 @@ def _notebook_page(
 
 def notebook(request: HttpRequest) -> HttpResponse:
     """The client's private notebook: write, keep, delete, or share at the next session."""
-    user = _user(request)
+    user = request_user(request)
     require_role(user, Role.CLIENT)
     form = NotebookForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -124,7 +119,7 @@ def notebook(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def notebook_share(request: HttpRequest, entry_id: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     entry = get_notebook_entry_for_user(user, entry_id)
     try:
         entry = do_share_notebook_entry(user, entry=entry)
@@ -138,7 +133,7 @@ def notebook_share(request: HttpRequest, entry_id: int) -> HttpResponse:
 
 @require_POST
 def notebook_delete(request: HttpRequest, entry_id: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     entry = get_notebook_entry_for_user(user, entry_id)
     try:
         do_delete_notebook_entry(user, entry=entry)
@@ -150,7 +145,7 @@ def notebook_delete(request: HttpRequest, entry_id: int) -> HttpResponse:
 
 def episode_notebook(request: HttpRequest, episode_id: int) -> HttpResponse:
     """What the client chose to share with this episode's therapist."""
-    user = _user(request)
+    user = request_user(request)
     episode = get_clinical_episode_for_user(user, episode_id)
     if user.pk == episode.client_id:
         return redirect("notebook")

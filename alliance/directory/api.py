@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from pydantic import Field
 
-from alliance.accounts.models import User
+from alliance.accounts.http import request_user
 from alliance.core.errors import InvalidInput
 from alliance.core.vocabulary import ALLIANCE_STYLES, CONCERNS, FORMATS, LANGUAGES, PROFESSIONS
 from alliance.directory import actions
@@ -152,12 +152,6 @@ class SlotsIn(Schema):
     slots: list[SlotIn] = Field(max_length=actions.MAX_SLOTS)
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
 def _profile_out(profile: TherapistProfile) -> ProfileOut:
     fields = {name: getattr(profile, name) for name in actions.EDITABLE_FIELDS}
     slots = [SlotOut.of(slot) for slot in profile.slots.order_by("weekday", "start")]
@@ -226,7 +220,7 @@ def get_therapist(request: HttpRequest, profile_id: int) -> TherapistOut:
     summary="Change a profile (the therapist, or staff of their clinic)",
 )
 def update_therapist(request: HttpRequest, profile_id: int, payload: ProfilePatchIn) -> ProfileOut:
-    viewer = _user(request)
+    viewer = request_user(request)
     profile = get_editable_profile_for_user(viewer, profile_id)
     changes = payload.model_dump(exclude_unset=True)
     actions.do_update_therapist_profile(viewer, profile=profile, **changes)
@@ -239,7 +233,7 @@ def update_therapist(request: HttpRequest, profile_id: int, payload: ProfilePatc
     summary="Replace the standing weekly slots (the therapist, or staff of their clinic)",
 )
 def replace_therapist_slots(request: HttpRequest, profile_id: int, payload: SlotsIn) -> ProfileOut:
-    viewer = _user(request)
+    viewer = request_user(request)
     profile = get_editable_profile_for_user(viewer, profile_id)
     slots = [actions.WeeklySlot(s.weekday, s.start, s.minutes) for s in payload.slots]
     actions.do_replace_standing_slots(viewer, profile=profile, slots=slots)

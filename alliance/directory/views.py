@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 
 from alliance.accounts.access import require_role
+from alliance.accounts.http import request_user
 from alliance.accounts.models import Role, User
 from alliance.core.errors import DomainError
 from alliance.core.vocabulary import ALLIANCE_STYLE_EXPLANATIONS, ALLIANCE_STYLES
@@ -36,12 +37,6 @@ PER_PAGE = 24
 STYLES_EXPLAINED = [
     (label, ALLIANCE_STYLE_EXPLANATIONS[code]) for code, label in ALLIANCE_STYLES.items()
 ]
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
 
 
 def _is_htmx_fragment(request: HttpRequest) -> bool:
@@ -73,12 +68,12 @@ def profile(request: HttpRequest, profile_id: int) -> HttpResponse:
 
 
 def own_profile_edit(request: HttpRequest) -> HttpResponse:
-    viewer = _user(request)
+    viewer = request_user(request)
     return _edit(request, viewer, get_own_profile(viewer))
 
 
 def clinic_profile_edit(request: HttpRequest, profile_id: int) -> HttpResponse:
-    viewer = _user(request)
+    viewer = request_user(request)
     require_role(viewer, Role.STAFF)
     return _edit(request, viewer, get_editable_profile_for_user(viewer, profile_id))
 

@@ -210,7 +210,7 @@ def do_retire_goal(actor: User, *, goal: Goal, now: dt.datetime | None = None) -
 
 
 def _check_side(actor: User, episode: Episode) -> None:
-    if actor.pk not in (episode.client_id, episode.therapist_id):
+    if episode.side_of(actor, None) is None:
         raise PermissionDenied("Only the client and their therapist work on these goals.")
 
 

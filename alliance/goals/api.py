@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from pydantic import Field, StrictInt
 
-from alliance.accounts.models import User
+from alliance.accounts.http import request_user
 from alliance.goals.access import get_goal_episode_for_user, get_goal_for_user
 from alliance.goals.actions import (
     GoalDraft,
@@ -112,12 +112,6 @@ class GoalListOut(Schema):
     score: ScoreOut
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
 @router.get(
     "/episodes/{episode_id}/goals",
     response=GoalListOut,
@@ -125,7 +119,7 @@ def _user(request: HttpRequest) -> User:
     summary="An episode's goals, with their latest ratings and the T-score",
 )
 def list_goals(request: HttpRequest, episode_id: int) -> dict[str, object]:
-    episode = get_goal_episode_for_user(_user(request), episode_id)
+    episode = get_goal_episode_for_user(request_user(request), episode_id)
     agreed = load_agreed_goals(episode)
     score = compute_goal_score(agreed)
     if score.t_score is not None:
@@ -153,7 +147,7 @@ def list_goals(request: HttpRequest, episode_id: int) -> dict[str, object]:
     summary="Propose a goal (the other side accepts it)",
 )
 def propose_goal(request: HttpRequest, episode_id: int, payload: GoalIn) -> Status:
-    user = _user(request)
+    user = request_user(request)
     episode = get_goal_episode_for_user(user, episode_id)
     draft = GoalDraft(
         payload.title,
@@ -171,7 +165,7 @@ def propose_goal(request: HttpRequest, episode_id: int, payload: GoalIn) -> Stat
     summary="Accept a goal the other side proposed",
 )
 def accept_goal(request: HttpRequest, goal_id: int, payload: AcceptIn | None = None) -> Goal:
-    user = _user(request)
+    user = request_user(request)
     goal = get_goal_for_user(user, goal_id)
     version = payload.version if payload is not None else None
     return do_accept_goal(user, goal=goal, version=version)
@@ -184,7 +178,7 @@ def accept_goal(request: HttpRequest, goal_id: int, payload: AcceptIn | None = N
     summary="Change a goal: a new version, proposed again to the other side",
 )
 def edit_goal(request: HttpRequest, goal_id: int, payload: GoalPatch) -> Goal:
-    user = _user(request)
+    user = request_user(request)
     goal = get_goal_for_user(user, goal_id)
     changes = payload.model_dump(exclude_unset=True)
     for name in ("title", "levels", "weight"):  # null leaves these as they are
@@ -201,7 +195,7 @@ def edit_goal(request: HttpRequest, goal_id: int, payload: GoalPatch) -> Goal:
     summary="Rate an agreed goal at −2 … +2",
 )
 def rate_goal(request: HttpRequest, goal_id: int, payload: RatingIn) -> Status:
-    user = _user(request)
+    user = request_user(request)
     goal = get_goal_for_user(user, goal_id)
     rating = do_rate_goal(
         user, goal=goal, level=payload.level, submission_key=payload.submission_key
@@ -216,5 +210,5 @@ def rate_goal(request: HttpRequest, goal_id: int, payload: RatingIn) -> Status:
     summary="Retire a goal (its ratings stay on record)",
 )
 def retire_goal(request: HttpRequest, goal_id: int) -> Goal:
-    user = _user(request)
+    user = request_user(request)
     return do_retire_goal(user, goal=get_goal_for_user(user, goal_id))

@@ -156,14 +156,13 @@ def _rating_line(rating: GoalRating, episode: Episode, viewer: User) -> RatingLi
 def _person(person: User, episode: Episode, viewer: User) -> str:
     if person.pk == viewer.pk:
         return "you"
-    role = "therapist" if person.pk == episode.therapist_id else "client"
+    role = episode.side_of(person, "client")
     return f"{person.full_name} ({role})"
 
 
 def describe_other(episode: Episode, viewer: User) -> str:
     """The other side of the episode, as the viewer reads it."""
-    other = episode.client if viewer.pk == episode.therapist_id else episode.therapist
-    return _person(other, episode, viewer)
+    return _person(episode.other_of(viewer), episode, viewer)
 
 
 def _chart(series: list[ScorePoint]) -> dict[str, object]:

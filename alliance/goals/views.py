@@ -13,7 +13,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from alliance.accounts.models import User
+from alliance.accounts.http import request_user
 from alliance.care.models import Episode
 from alliance.core.errors import Conflict, InvalidInput, PermissionDenied
 from alliance.goals.access import get_goal_episode_for_user, get_goal_for_user
@@ -29,12 +29,6 @@ from alliance.goals.forms import AcceptForm, GoalForm, RatingForm
 
 # What an action may refuse with; NotFound is left to the middleware (a 404 page).
 REFUSED = (InvalidInput, Conflict, PermissionDenied)
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
 
 
 def _url(name: str, episode: Episode) -> str:
@@ -54,7 +48,7 @@ def _page(
     error_goal: int | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     board = build_board(episode, user, timezone.localdate(), error_goal=error_goal, error=error)
     context = {
         "episode": episode,
@@ -74,12 +68,12 @@ def _back(episode_id: int) -> HttpResponse:
 
 
 def episode_goals(request: HttpRequest, episode_id: int) -> HttpResponse:
-    return _page(request, get_goal_episode_for_user(_user(request), episode_id))
+    return _page(request, get_goal_episode_for_user(request_user(request), episode_id))
 
 
 @require_POST
 def goal_propose(request: HttpRequest, episode_id: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     episode = get_goal_episode_for_user(user, episode_id)
     form = GoalForm(request.POST)
     if form.is_valid():
@@ -97,7 +91,7 @@ def goal_propose(request: HttpRequest, episode_id: int) -> HttpResponse:
 
 @require_POST
 def goal_accept(request: HttpRequest, goal_id: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     goal = get_goal_for_user(user, goal_id)
     form = AcceptForm(request.POST)
     version = form.cleaned_data["version"] if form.is_valid() else None
@@ -110,7 +104,7 @@ def goal_accept(request: HttpRequest, goal_id: int) -> HttpResponse:
 
 
 def goal_edit(request: HttpRequest, goal_id: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     goal = get_goal_for_user(user, goal_id)
     form = GoalForm(request.POST or None, goal=goal)
     if request.method == "POST" and form.is_valid():
@@ -133,7 +127,7 @@ def goal_edit(request: HttpRequest, goal_id: int) -> HttpResponse:
 
 @require_POST
 def goal_rate(request: HttpRequest, goal_id: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     goal = get_goal_for_user(user, goal_id)
     form = RatingForm(request.POST)
     if not form.is_valid():
@@ -154,7 +148,7 @@ def goal_rate(request: HttpRequest, goal_id: int) -> HttpResponse:
 
 @require_POST
 def goal_retire(request: HttpRequest, goal_id: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     goal = get_goal_for_user(user, goal_id)
     try:
         do_retire_goal(user, goal=goal)

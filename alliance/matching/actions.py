@@ -25,6 +25,7 @@ from alliance.directory.models import StandingSlot, TherapistProfile
 from alliance.matching import engine
 from alliance.matching.models import AssignmentRun, BookingKind, Intake, IntakeStatus, SlotBooking
 
+# What a client searches by: saved by do_save_intake, copied into a re-match search.
 INTAKE_FIELDS = (
     "concerns",
     "languages",

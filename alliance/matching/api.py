@@ -7,6 +7,7 @@ from ninja import Router, Schema, Status
 from pydantic import Field
 
 from alliance.accounts.access import require_role
+from alliance.accounts.http import request_user
 from alliance.accounts.models import Role, User
 from alliance.core.errors import InvalidInput, NotFound
 from alliance.directory.models import TherapistProfile
@@ -77,15 +78,9 @@ class BookingOut(Schema):
     kind: str
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
 @router.get("/me/intake", response=IntakeOut, summary="Your open intake")
 def get_intake(request: HttpRequest) -> Intake:
-    intake = get_own_intake(_user(request))
+    intake = get_own_intake(request_user(request))
     if intake is None:
         raise NotFound("You have no open intake.")
     return intake
@@ -93,7 +88,7 @@ def get_intake(request: HttpRequest) -> Intake:
 
 @router.put("/me/intake", response=IntakeOut, summary="Save (and optionally submit) your intake")
 def put_intake(request: HttpRequest, payload: IntakeIn) -> Intake:
-    client = _user(request)
+    client = request_user(request)
     fields = payload.dict(exclude={"exclude", "submit", "times"})
     fields["times"] = [{"weekday": t.weekday, "from": t.from_, "to": t.to} for t in payload.times]
     excluded = list(User.objects.filter(pk__in=payload.exclude, clinic=client.clinic))
@@ -102,7 +97,7 @@ def put_intake(request: HttpRequest, payload: IntakeIn) -> Intake:
 
 @router.get("/me/matches", response=list[MatchOut], summary="Your best matches, with reasons")
 def get_matches(request: HttpRequest, top: int = 10) -> list[dict[str, Any]]:
-    client = _user(request)
+    client = request_user(request)
     intake = get_own_intake(client)
     if intake is None or intake.status != IntakeStatus.SUBMITTED or client.clinic is None:
         raise InvalidInput("Submit your intake first.", code="intake_not_submitted")
@@ -125,7 +120,7 @@ def get_matches(request: HttpRequest, top: int = 10) -> list[dict[str, Any]]:
 
 @router.post("/bookings", response={201: BookingOut}, summary="Book a free slot that fits you")
 def book(request: HttpRequest, payload: BookingIn) -> Status:
-    client = _user(request)
+    client = request_user(request)
     require_role(client, Role.CLIENT)
     intake = get_own_intake(client)
     if intake is None or intake.status != IntakeStatus.SUBMITTED:
@@ -140,14 +135,14 @@ def book(request: HttpRequest, payload: BookingIn) -> Status:
 
 @router.get("/clinic/waitlist", response=list[IntakeOut], summary="Clients waiting (staff)")
 def waitlist(request: HttpRequest) -> list[Intake]:
-    staff = _user(request)
+    staff = request_user(request)
     require_role(staff, Role.STAFF)
     return list(get_waitlist_for_user(staff)[:1000])
 
 
 @router.post("/clinic/assignments", summary="Propose the optimal waitlist assignment (staff)")
 def propose(request: HttpRequest) -> dict[str, Any]:
-    staff = _user(request)
+    staff = request_user(request)
     require_role(staff, Role.STAFF)
     run = actions.do_propose_assignment(staff)
     return {"id": run.pk, **run.proposal}
@@ -155,7 +150,7 @@ def propose(request: HttpRequest) -> dict[str, Any]:
 
 @router.post("/clinic/assignments/{run_id}/confirm", summary="Confirm a proposed assignment")
 def confirm(request: HttpRequest, run_id: int) -> dict[str, int]:
-    staff = _user(request)
+    staff = request_user(request)
     require_role(staff, Role.STAFF)
     run = get_assignment_run_for_user(staff, run_id)
     return actions.do_confirm_assignment(staff, run=run)

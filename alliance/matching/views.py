@@ -7,6 +7,7 @@ from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_POST
 
 from alliance.accounts.access import get_people_for_user, require_role
+from alliance.accounts.http import request_user
 from alliance.accounts.models import Role, User
 from alliance.care.access import get_current_episode_for_client
 from alliance.care.models import Episode
@@ -25,12 +26,6 @@ from alliance.matching.forms import IntakeForm, format_times
 from alliance.matching.models import BookingKind, Intake, IntakeStatus
 from alliance.measures import registry
 from alliance.measures.forms import MeasuresForm
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
 
 
 def _therapist_choices(client: User) -> list[tuple[str, str]]:
@@ -76,7 +71,7 @@ def _initial(intake: Intake | None, client: User) -> dict[str, object]:
 
 
 def intake(request: HttpRequest) -> HttpResponse:
-    client = _user(request)
+    client = request_user(request)
     require_role(client, Role.CLIENT)
     current = get_own_intake(client)
     form = IntakeForm(
@@ -108,7 +103,7 @@ def intake(request: HttpRequest) -> HttpResponse:
 
 
 def intake_measures(request: HttpRequest) -> HttpResponse:
-    client = _user(request)
+    client = request_user(request)
     require_role(client, Role.CLIENT)
     current = get_own_intake(client)
     if current is None:
@@ -137,7 +132,7 @@ def intake_measures(request: HttpRequest) -> HttpResponse:
 
 
 def matches(request: HttpRequest) -> HttpResponse:
-    client = _user(request)
+    client = request_user(request)
     require_role(client, Role.CLIENT)
     current = get_own_intake(client)
     if current is None or current.status != IntakeStatus.SUBMITTED:
@@ -174,7 +169,7 @@ def _after_transfer(client: User) -> HttpResponse:
 
 @require_POST
 def cancel_booking(request: HttpRequest, booking_id: int) -> HttpResponse:
-    client = _user(request)
+    client = request_user(request)
     booking = get_own_booking(client, booking_id)
     actions.do_release_booking(client, booking=booking)
     messages.success(request, "Your introductory call is cancelled; the time is free again.")
@@ -182,7 +177,7 @@ def cancel_booking(request: HttpRequest, booking_id: int) -> HttpResponse:
 
 
 def book(request: HttpRequest, profile_id: int) -> HttpResponse:
-    client = _user(request)
+    client = request_user(request)
     require_role(client, Role.CLIENT)
     profile = get_bookable_profile_for_user(client, profile_id)
     current = get_own_intake(client)
@@ -223,7 +218,7 @@ def book(request: HttpRequest, profile_id: int) -> HttpResponse:
 
 
 def waitlist(request: HttpRequest) -> HttpResponse:
-    staff = _user(request)
+    staff = request_user(request)
     require_role(staff, Role.STAFF)
     return render(
         request,
@@ -239,14 +234,14 @@ def waitlist(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def propose_assignment(request: HttpRequest) -> HttpResponse:
-    staff = _user(request)
+    staff = request_user(request)
     require_role(staff, Role.STAFF)
     run = actions.do_propose_assignment(staff)
     return redirect("assignment-run", run_id=run.pk)
 
 
 def assignment_run(request: HttpRequest, run_id: int) -> HttpResponse:
-    staff = _user(request)
+    staff = request_user(request)
     require_role(staff, Role.STAFF)
     run = get_assignment_run_for_user(staff, run_id)
     if request.method == "POST":

@@ -8,7 +8,7 @@ from django.utils import timezone
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from alliance.accounts.models import User
+from alliance.accounts.http import request_user
 from alliance.care.access import get_client_record_for_user, get_clinical_episode_for_user
 from alliance.core.measures.fhir import build_questionnaire, parse_response
 from alliance.measures import registry
@@ -86,12 +86,6 @@ class ResponseOut(Schema):
         return obj.client.clinic.crisis_line if obj.critical and obj.client.clinic else None
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
 @router.get("/instruments", response=list[InstrumentOut], summary="Instruments and their licences")
 def list_instruments(request: HttpRequest) -> list[dict[str, Any]]:
     rows = []
@@ -121,7 +115,7 @@ def instrument_fhir(request: HttpRequest, instrument_id: str) -> dict[str, Any]:
 
 @router.post("/responses", response={201: ResponseOut}, summary="Submit a questionnaire")
 def submit_response(request: HttpRequest, payload: ResponseIn) -> Status:
-    user = _user(request)
+    user = request_user(request)
     episode = get_clinical_episode_for_user(user, payload.episode_id)
     # Numbered like the pages number them, so monitoring (which follows session numbers) sees
     # answers given through the API too.
@@ -143,7 +137,7 @@ def submit_response(request: HttpRequest, payload: ResponseIn) -> Status:
     summary="Submit a FHIR QuestionnaireResponse (rescored from its answers)",
 )
 def import_fhir_response(request: HttpRequest, payload: FhirImportIn) -> Status:
-    user = _user(request)
+    user = request_user(request)
     episode = get_clinical_episode_for_user(user, payload.episode_id)
     instrument = registry.get_instrument(payload.instrument)
     parsed = parse_response(instrument, payload.questionnaire_response)
@@ -166,7 +160,7 @@ def import_fhir_response(request: HttpRequest, payload: FhirImportIn) -> Status:
 def list_responses(
     request: HttpRequest, episode_id: int | None = None, instrument: str | None = None
 ) -> list[Response]:
-    responses = get_responses_for_user(_user(request)).select_related("client__clinic")
+    responses = get_responses_for_user(request_user(request)).select_related("client__clinic")
     if episode_id is not None:
         responses = responses.filter(episode_id=episode_id)
     if instrument is not None:
@@ -176,7 +170,7 @@ def list_responses(
 
 @router.get("/responses/{response_id}", response=ResponseOut, summary="One response")
 def get_response(request: HttpRequest, response_id: int) -> Response:
-    return get_response_for_user(_user(request), response_id)
+    return get_response_for_user(request_user(request), response_id)
 
 
 @router.post(
@@ -185,7 +179,7 @@ def get_response(request: HttpRequest, response_id: int) -> Response:
     summary="Correct a response (a new response supersedes it)",
 )
 def correct_response(request: HttpRequest, response_id: int, payload: CorrectionIn) -> Status:
-    user = _user(request)
+    user = request_user(request)
     original = get_response_for_user(user, response_id)
     response = do_correct_response(
         user,
@@ -199,12 +193,12 @@ def correct_response(request: HttpRequest, response_id: int, payload: Correction
 
 @router.get("/responses/{response_id}/fhir", summary="FHIR Bundle: the response and its scores")
 def response_fhir(request: HttpRequest, response_id: int) -> dict[str, Any]:
-    return build_history_bundle([get_response_for_user(_user(request), response_id)])
+    return build_history_bundle([get_response_for_user(request_user(request), response_id)])
 
 
 @router.get("/episodes/{episode_id}/fhir", summary="FHIR Bundle: every response in an episode")
 def episode_fhir(request: HttpRequest, episode_id: int) -> dict[str, Any]:
-    user = _user(request)
+    user = request_user(request)
     episode = get_clinical_episode_for_user(user, episode_id)
     responses = get_responses_for_user(user).filter(episode=episode, superseded_by__isnull=True)
     return build_history_bundle(responses.order_by("administered_at", "pk"))
@@ -215,7 +209,7 @@ def episode_fhir(request: HttpRequest, episode_id: int) -> dict[str, Any]:
     summary="FHIR Bundle: a client's history (a therapist sees the episodes they held)",
 )
 def client_fhir(request: HttpRequest, client_id: int) -> dict[str, Any]:
-    user = _user(request)
+    user = request_user(request)
     client = get_client_record_for_user(user, client_id)
     responses = get_responses_for_user(user).filter(client=client, superseded_by__isnull=True)
     return build_history_bundle(responses.order_by("administered_at", "pk"))

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from alliance.accounts.access import require_role
+from alliance.accounts.http import request_user
 from alliance.accounts.models import Role, User
 from alliance.care.access import (
     get_current_episode_for_client,
@@ -25,12 +26,6 @@ from alliance.measures.schedule_forms import ScheduleForm
 from alliance.measures.schedules import DueNow
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
 def _submit(actor: User, form: MeasuresForm, episode: Episode, due: DueNow) -> list[Response]:
     answers = {instrument.id: form.answers_for(instrument) for instrument in form.instruments}
     return do_submit_check_in(
@@ -43,7 +38,7 @@ def _submit(actor: User, form: MeasuresForm, episode: Episode, due: DueNow) -> l
 
 
 def client_check_in(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     require_role(user, Role.CLIENT)
     episode = get_current_episode_for_client(user)
     if episode is None:
@@ -73,7 +68,7 @@ def client_check_in(request: HttpRequest) -> HttpResponse:
 
 def client_support(request: HttpRequest, response_id: int) -> HttpResponse:
     """Shown at once after a risk answer: crisis resources and an honest word on who sees it."""
-    user = _user(request)
+    user = request_user(request)
     require_role(user, Role.CLIENT)
     response = get_response_for_user(user, response_id)
     if not response.critical:
@@ -86,7 +81,7 @@ def client_support(request: HttpRequest, response_id: int) -> HttpResponse:
 
 
 def therapist_check_in(request: HttpRequest, episode_id: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     episode = get_treating_episode_for_user(user, episode_id)
     if not episode.is_open:
         messages.info(request, "This episode has ended; it takes no new check-ins.")
@@ -116,7 +111,7 @@ def therapist_check_in(request: HttpRequest, episode_id: int) -> HttpResponse:
 
 def instruments_page(request: HttpRequest) -> HttpResponse:
     """Every instrument with its licence, and why any cannot be shown to clients yet."""
-    user = _user(request)
+    user = request_user(request)
     require_role(user, Role.THERAPIST, Role.STAFF)
     rows = []
     for instrument in registry.all_instruments():
@@ -127,7 +122,7 @@ def instruments_page(request: HttpRequest) -> HttpResponse:
 
 def episode_schedule(request: HttpRequest, episode_id: int) -> HttpResponse:
     """The treating therapist changes when measures are due in this episode."""
-    user = _user(request)
+    user = request_user(request)
     episode = get_treating_episode_for_user(user, episode_id)
     clinic_rules = schedules.clinic_rules(episode.clinic)
     override = EpisodeSchedule.objects.filter(episode=episode).first()
@@ -166,7 +161,7 @@ def episode_schedule(request: HttpRequest, episode_id: int) -> HttpResponse:
 
 def clinic_schedule(request: HttpRequest) -> HttpResponse:
     """Clinic staff set the schedule every episode starts from."""
-    user = _user(request)
+    user = request_user(request)
     require_role(user, Role.STAFF)
     clinic = schedules.get_clinic_for_staff(user)
     rules = schedules.clinic_rules(clinic)

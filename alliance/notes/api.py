@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from alliance.accounts.models import User
+from alliance.accounts.http import request_user
 from alliance.notes.access import get_note_episode_for_user, get_note_for_user, get_notes_for_user
 from alliance.notes.actions import do_delete_note, do_edit_note, do_write_note
 from alliance.notes.models import NOTE_MAX_CHARS, PrivateNote
@@ -28,12 +28,6 @@ class NoteOut(Schema):
     updated_at: dt.datetime
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
 @router.get(
     "/episodes/{episode_id}/notes",
     response=list[NoteOut],
@@ -41,7 +35,7 @@ def _user(request: HttpRequest) -> User:
     summary="Your private notes on an episode you treat, newest first",
 )
 def list_notes(request: HttpRequest, episode_id: int) -> list[PrivateNote]:
-    user = _user(request)
+    user = request_user(request)
     episode = get_note_episode_for_user(user, episode_id)
     return list(get_notes_for_user(user, episode)[:1000])
 
@@ -53,7 +47,7 @@ def list_notes(request: HttpRequest, episode_id: int) -> list[PrivateNote]:
     summary="Write a private note (only you will be able to read it)",
 )
 def create_note(request: HttpRequest, episode_id: int, payload: NoteIn) -> Status:
-    user = _user(request)
+    user = request_user(request)
     episode = get_note_episode_for_user(user, episode_id)
     return Status(201, do_write_note(user, episode=episode, body=payload.body))
 
@@ -65,7 +59,7 @@ def create_note(request: HttpRequest, episode_id: int, payload: NoteIn) -> Statu
     summary="Change the text of one of your notes",
 )
 def update_note(request: HttpRequest, note_id: int, payload: NoteIn) -> PrivateNote:
-    user = _user(request)
+    user = request_user(request)
     note = get_note_for_user(user, note_id)
     return do_edit_note(user, note=note, body=payload.body)
 
@@ -77,6 +71,6 @@ def update_note(request: HttpRequest, note_id: int, payload: NoteIn) -> PrivateN
     summary="Delete one of your notes for good",
 )
 def delete_note(request: HttpRequest, note_id: int) -> Status:
-    user = _user(request)
+    user = request_user(request)
     do_delete_note(user, note=get_note_for_user(user, note_id))
     return Status(204, None)

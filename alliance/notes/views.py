@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from alliance.accounts.models import User
+from alliance.accounts.http import request_user
 from alliance.core.errors import DomainError
 from alliance.notes.access import get_note_episode_for_user, get_note_for_user, get_notes_for_user
 from alliance.notes.actions import do_delete_note, do_edit_note, do_write_note
@@ -18,14 +18,8 @@ from alliance.notes.forms import NoteEditForm, NoteForm
 RETURN_TO_CLIENT_PAGE = "client-page"
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
 def episode_notes(request: HttpRequest, episode_id: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     episode = get_note_episode_for_user(user, episode_id)
     form = NoteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -48,7 +42,7 @@ def episode_notes(request: HttpRequest, episode_id: int) -> HttpResponse:
 
 
 def note_edit(request: HttpRequest, note_id: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     note = get_note_for_user(user, note_id)
     form = NoteEditForm(request.POST or None, initial={"body": note.body})
     if request.method == "POST" and form.is_valid():
@@ -65,7 +59,7 @@ def note_edit(request: HttpRequest, note_id: int) -> HttpResponse:
 
 @require_POST
 def note_delete(request: HttpRequest, note_id: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     note = get_note_for_user(user, note_id)
     episode_id = note.episode_id
     do_delete_note(user, note=note)

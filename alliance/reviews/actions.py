@@ -15,8 +15,9 @@ from alliance.accounts.models import User
 from alliance.audit.trail import record_event
 from alliance.care.actions import do_confirm_continuing
 from alliance.care.models import OPEN_STATES, Episode, EpisodeState, Session, SessionStatus
-from alliance.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from alliance.core.errors import Conflict, InvalidInput, PermissionDenied
 from alliance.core.monitoring import fit_review_due
+from alliance.matching.actions import INTAKE_FIELDS
 from alliance.matching.models import Intake, IntakeStatus
 from alliance.reviews.access import current_review, live_consent, previous_episode
 from alliance.reviews.models import (
@@ -39,18 +40,6 @@ OUTCOME_OF = {
     Choice.ADJUST: Outcome.ADJUSTED,
     Choice.REMATCH: Outcome.REMATCH,
 }
-# Copied from the previous intake into a re-match search.
-INTAKE_FIELDS = (
-    "concerns",
-    "languages",
-    "format",
-    "city",
-    "max_fee",
-    "times",
-    "styles",
-    "professions",
-    "therapist_gender",
-)
 
 
 @dataclass(frozen=True)
@@ -69,14 +58,6 @@ class TherapistAnswers:
     style: int
     goals: int
     note: str
-
-
-def _side(actor: User, episode: Episode) -> str:
-    if actor.pk == episode.client_id:
-        return "client"
-    if actor.pk == episode.therapist_id:
-        return "therapist"
-    raise NotFound("No such episode.")
 
 
 # Opening ----------------------------------------------------------------------------------------
@@ -113,7 +94,7 @@ def do_request_fit_review(
 ) -> FitReview:
     """The client asks for a fit review, at any time. Asking while one is open returns it."""
     now = now or timezone.now()
-    if _side(actor, episode) != "client":
+    if episode.side_of(actor) != "client":
         raise PermissionDenied("Only the client asks for a fit review.")
     episode = Episode.objects.select_for_update().get(pk=episode.pk)
     if episode.state not in OPEN_STATES:
@@ -194,7 +175,7 @@ def do_submit_fit_review(
     """Either side answers the episode's current review, once. The client's answers close it
     and their choice decides what happens next; the therapist's are their own reflection."""
     now = now or timezone.now()
-    side = _side(actor, episode)
+    side = episode.side_of(actor)
     episode = Episode.objects.select_for_update().get(pk=episode.pk)
     found = current_review(episode)
     if found is None:
@@ -315,7 +296,7 @@ def _stop_rematch(actor: User, episode: Episode, now: dt.datetime) -> None:
 
 
 def _prefill(previous: Intake | None, client: User) -> dict[str, Any]:
-    if previous is not None:
+    if previous is not None:  # the previous search, copied into the re-match search
         return {key: getattr(previous, key) for key in INTAKE_FIELDS}
     profile = getattr(client, "client_profile", None)
     if profile is None:
@@ -340,7 +321,7 @@ def _prefill(previous: Intake | None, client: User) -> dict[str, Any]:
 
 
 def _consenting_client(actor: User, episode: Episode) -> Episode:
-    if _side(actor, episode) != "client":
+    if episode.side_of(actor) != "client":
         raise PermissionDenied("Only the client decides who sees their history.")
     earlier = previous_episode(episode)
     if earlier is None:

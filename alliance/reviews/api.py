@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema, Status
 
+from alliance.accounts.http import request_user
 from alliance.accounts.models import User
 from alliance.reviews import actions
 from alliance.reviews.access import (
@@ -84,14 +85,8 @@ class HistoryStatusOut(Schema):
     granted_at: dt.datetime | None
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
 def _seen_by(viewer: User, review: FitReview) -> dict[str, Any]:
-    side = "client" if viewer.pk == review.episode.client_id else "therapist"
+    side = review.episode.side_of(viewer)
     out: dict[str, Any] = {
         "id": review.pk,
         "episode_id": review.episode_id,
@@ -135,7 +130,7 @@ def _seen_by(viewer: User, review: FitReview) -> dict[str, Any]:
     summary="The episode's current fit review: your own answers, never the other side's",
 )
 def get_fit_review(request: HttpRequest, episode_id: int) -> dict[str, Any]:
-    user = _user(request)
+    user = request_user(request)
     actions.open_due_reviews(get_review_episode_for_user(user, episode_id), timezone.now())
     _episode, review = get_current_review_for_user(user, episode_id)
     return _seen_by(user, review)
@@ -150,7 +145,7 @@ def get_fit_review(request: HttpRequest, episode_id: int) -> dict[str, Any]:
 def submit_fit_review(
     request: HttpRequest, episode_id: int, payload: FitReviewIn
 ) -> dict[str, Any]:
-    user = _user(request)
+    user = request_user(request)
     episode = get_review_episode_for_user(user, episode_id)
     answers = payload.model_dump(exclude_none=True)
     review = actions.do_submit_fit_review(user, episode=episode, answers=answers)
@@ -164,7 +159,7 @@ def submit_fit_review(
     summary="Ask for a fit review now (clients; returns the open one if there is one)",
 )
 def request_fit_review(request: HttpRequest, episode_id: int) -> dict[str, Any]:
-    user = _user(request)
+    user = request_user(request)
     episode = get_review_episode_for_user(user, episode_id)
     return _seen_by(user, actions.do_request_fit_review(user, episode=episode))
 
@@ -176,7 +171,7 @@ def request_fit_review(request: HttpRequest, episode_id: int) -> dict[str, Any]:
     summary="Whether this episode's therapist may read the earlier episode's history",
 )
 def get_history_consent(request: HttpRequest, episode_id: int) -> dict[str, Any]:
-    episode = get_review_episode_for_user(_user(request), episode_id)
+    episode = get_review_episode_for_user(request_user(request), episode_id)
     earlier = previous_episode(episode)
     consent = live_consent(earlier, episode) if earlier is not None else None
     return {
@@ -194,7 +189,7 @@ def get_history_consent(request: HttpRequest, episode_id: int) -> dict[str, Any]
     summary="Let this episode's therapist read the earlier episode's measures and goals",
 )
 def grant_history_consent(request: HttpRequest, episode_id: int) -> Status:
-    user = _user(request)
+    user = request_user(request)
     episode = get_review_episode_for_user(user, episode_id)
     return Status(201, actions.do_grant_history_consent(user, episode=episode))
 
@@ -206,6 +201,6 @@ def grant_history_consent(request: HttpRequest, episode_id: int) -> Status:
     summary="Stop sharing the earlier episode's history (at any time)",
 )
 def revoke_history_consent(request: HttpRequest, episode_id: int) -> HistoryConsent:
-    user = _user(request)
+    user = request_user(request)
     episode = get_review_episode_for_user(user, episode_id)
     return actions.do_revoke_history_consent(user, episode=episode)

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from alliance.accounts.access import require_role
+from alliance.accounts.http import request_user
 from alliance.accounts.models import Role, User
 from alliance.care.models import Episode
 from alliance.core.errors import Conflict, DomainError, InvalidInput, NotFound, PermissionDenied
@@ -36,12 +37,6 @@ AFTER_CHOICE = {
 }
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
 def _status(exc: DomainError) -> int:
     if isinstance(exc, NotFound):
         raise exc
@@ -50,18 +45,14 @@ def _status(exc: DomainError) -> int:
     return 403 if isinstance(exc, PermissionDenied) else 400
 
 
-def _side(viewer: User, episode: Episode) -> str:
-    return "client" if viewer.pk == episode.client_id else "therapist"
-
-
 # The fit review ---------------------------------------------------------------------------------
 
 
 def fit_review(request: HttpRequest, episode_id: int) -> HttpResponse:
     """The client's or the therapist's side of the episode's current fit review."""
-    viewer = _user(request)
+    viewer = request_user(request)
     episode = get_review_episode_for_user(viewer, episode_id)
-    side = _side(viewer, episode)
+    side = episode.side_of(viewer)
     if request.method != "POST":
         actions.open_due_reviews(episode, timezone.now())
         return _page(request, episode, side, _blank_form(side))
@@ -123,12 +114,12 @@ def _page(
 
 @require_POST
 def fit_review_request(request: HttpRequest, episode_id: int) -> HttpResponse:
-    viewer = _user(request)
+    viewer = request_user(request)
     episode = get_review_episode_for_user(viewer, episode_id)
     try:
         actions.do_request_fit_review(viewer, episode=episode)
     except DomainError as exc:
-        side = _side(viewer, episode)
+        side = episode.side_of(viewer)
         return _page(
             request, episode, side, _blank_form(side), status=_status(exc), error=exc.detail
         )
@@ -141,9 +132,9 @@ def fit_review_request(request: HttpRequest, episode_id: int) -> HttpResponse:
 def history_consent(request: HttpRequest, episode_id: int) -> HttpResponse:
     """The client decides whether this episode's therapist may read the earlier episode's
     measures and goals; the therapist reads them here while that is agreed."""
-    viewer = _user(request)
+    viewer = request_user(request)
     episode = get_review_episode_for_user(viewer, episode_id)
-    side, error, status = _side(viewer, episode), "", 200
+    side, error, status = episode.side_of(viewer), "", 200
     if request.method == "POST":
         try:
             done = _consent_change(viewer, episode, request.POST.get("action", ""))
@@ -188,7 +179,7 @@ def _shared_history(viewer: User, episode: Episode, earlier: Episode) -> dict[st
 
 def staff_rematches(request: HttpRequest) -> HttpResponse:
     """Re-match requests of the clinic: who, since when, and whether they have booked."""
-    staff = _user(request)
+    staff = request_user(request)
     require_role(staff, Role.STAFF)
     rows = get_rematches_for_user(staff)
     return render(request, "reviews/staff_rematches.html", {"rows": rows})

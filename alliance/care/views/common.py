@@ -4,19 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from alliance.accounts.models import User
 from alliance.care.models import Episode, FrameState, FrameVersion
 from alliance.core.errors import Conflict, DomainError, NotFound, PermissionDenied
-
-
-def user_of(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
 
 
 def url_or_none(name: str, *args: object) -> str | None:
@@ -35,10 +27,6 @@ def status_of(exc: DomainError) -> int:
     return 403 if isinstance(exc, PermissionDenied) else 400
 
 
-def side_of(viewer: User, episode: Episode) -> str:
-    return "client" if viewer.pk == episode.client_id else "therapist"
-
-
 def latest_accepted(episode: Episode) -> FrameVersion | None:
     return (
         episode.frames.filter(state=FrameState.ACCEPTED)
@@ -49,7 +37,3 @@ def latest_accepted(episode: Episode) -> FrameVersion | None:
 
 def when(moment: dt.datetime) -> str:
     return f"{timezone.localtime(moment):%a %-d %b, %H:%M}"
-
-
-def other_of(viewer: User, episode: Episode) -> User:
-    return episode.therapist if viewer.pk == episode.client_id else episode.client

@@ -14,7 +14,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from alliance.accounts.access import get_managed_person_for_user, get_people_for_user
-from alliance.accounts.models import Role, User
+from alliance.accounts.http import request_user
+from alliance.accounts.models import Role
 from alliance.care.access import get_clinical_episode_for_user, get_episode_for_user
 from alliance.care.actions import (
     ENDABLE_BY,
@@ -38,10 +39,8 @@ from alliance.care.models import (
 from alliance.care.queries import current_frame, pending_frame
 from alliance.care.views.common import (
     latest_accepted,
-    side_of,
     status_of,
     url_or_none,
-    user_of,
     when,
 )
 from alliance.core.errors import DomainError, NotFound
@@ -71,7 +70,7 @@ STATE_MEANINGS = {
 
 def start_episode(request: HttpRequest, person_id: int) -> HttpResponse:
     """Staff pair a client with a therapist of their clinic."""
-    viewer = user_of(request)
+    viewer = request_user(request)
     client = get_managed_person_for_user(viewer, person_id)
     if client.role != Role.CLIENT:
         raise NotFound("Episodes start for clients.")
@@ -152,11 +151,11 @@ def _links(episode: Episode, side: str) -> list[tuple[str, str]]:
 
 
 def _episode_context(request: HttpRequest, episode: Episode) -> dict[str, Any]:
-    viewer = user_of(request)
+    viewer = request_user(request)
     now, today = timezone.now(), timezone.localdate()
     clashes = extend_sessions(episode, today=today)
     open_due_reviews(episode, now=now)  # the fit review at sessions 3-4
-    side = side_of(viewer, episode)
+    side = episode.side_of(viewer)
     current, latest, pending = (
         current_frame(episode, today),
         latest_accepted(episode),
@@ -214,13 +213,13 @@ def refused(request: HttpRequest, episode: Episode, exc: DomainError) -> HttpRes
 
 
 def episode_detail(request: HttpRequest, episode_id: int) -> HttpResponse:
-    episode = get_clinical_episode_for_user(user_of(request), episode_id)
+    episode = get_clinical_episode_for_user(request_user(request), episode_id)
     return episode_page(request, episode)
 
 
 @require_POST
 def episode_continue(request: HttpRequest, episode_id: int) -> HttpResponse:
-    viewer = user_of(request)
+    viewer = request_user(request)
     episode = get_clinical_episode_for_user(viewer, episode_id)
     try:
         do_confirm_continuing(viewer, episode=episode)
@@ -232,7 +231,7 @@ def episode_continue(request: HttpRequest, episode_id: int) -> HttpResponse:
 
 @require_POST
 def episode_pause(request: HttpRequest, episode_id: int) -> HttpResponse:
-    viewer = user_of(request)
+    viewer = request_user(request)
     episode = get_clinical_episode_for_user(viewer, episode_id)
     try:
         do_pause_episode(viewer, episode=episode)
@@ -244,7 +243,7 @@ def episode_pause(request: HttpRequest, episode_id: int) -> HttpResponse:
 
 @require_POST
 def episode_resume(request: HttpRequest, episode_id: int) -> HttpResponse:
-    viewer = user_of(request)
+    viewer = request_user(request)
     episode = get_clinical_episode_for_user(viewer, episode_id)
     form = ResumeForm(request.POST)
     if not form.is_valid():
@@ -272,17 +271,11 @@ def episode_resume(request: HttpRequest, episode_id: int) -> HttpResponse:
 # Ending and conflicts ---------------------------------------------------------------------------
 
 
-def _end_side(viewer: User, episode: Episode) -> str:
-    if viewer.pk in (episode.client_id, episode.therapist_id):
-        return side_of(viewer, episode)
-    return "staff"
-
-
 def episode_end(request: HttpRequest, episode_id: int) -> HttpResponse:
     """Client, therapist or staff of the clinic end an episode, each with their own reasons."""
-    viewer = user_of(request)
+    viewer = request_user(request)
     episode = get_episode_for_user(viewer, episode_id)
-    side = _end_side(viewer, episode)
+    side = episode.side_of(viewer, "staff")  # staff of the clinic may end it too
     form = EndEpisodeForm(request.POST or None, reasons=ENDABLE_BY[side])
     status = 200
     if request.method == "POST":
@@ -304,7 +297,7 @@ def episode_end(request: HttpRequest, episode_id: int) -> HttpResponse:
 
 def episode_conflict(request: HttpRequest, episode_id: int) -> HttpResponse:
     """Either side says they know each other outside therapy; no reason is asked or kept."""
-    viewer = user_of(request)
+    viewer = request_user(request)
     episode = get_clinical_episode_for_user(viewer, episode_id)
     declared = ConflictDeclaration.objects.filter(
         client_id=episode.client_id, therapist_id=episode.therapist_id
@@ -316,5 +309,5 @@ def episode_conflict(request: HttpRequest, episode_id: int) -> HttpResponse:
             "Thank you for telling us. This work has ended and you will not be matched again.",
         )
         return redirect("home")
-    context = {"episode": episode, "side": side_of(viewer, episode), "declared": declared}
+    context = {"episode": episode, "side": episode.side_of(viewer), "declared": declared}
     return render(request, "care/episode_conflict.html", context)

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from alliance.accounts.http import request_user
 from alliance.care.access import get_clinical_episode_for_user, get_frame_for_user
 from alliance.care.forms import FrameForm
 from alliance.care.frames import (
@@ -32,7 +33,7 @@ from alliance.care.models import (
     FrameState,
     FrameVersion,
 )
-from alliance.care.views.common import other_of, side_of, status_of, user_of
+from alliance.care.views.common import status_of
 from alliance.care.views.episodes import refused
 from alliance.core.errors import DomainError
 from alliance.core.frame import Change
@@ -104,7 +105,7 @@ def _field_of(exc: DomainError) -> str | None:
 
 def episode_frame(request: HttpRequest, episode_id: int) -> HttpResponse:
     """Every version of the agreement, and a form to propose a change."""
-    viewer = user_of(request)
+    viewer = request_user(request)
     episode = get_clinical_episode_for_user(viewer, episode_id)
     today = timezone.localdate()
     frames = list(episode.frames.select_related("proposed_by"))
@@ -122,12 +123,12 @@ def episode_frame(request: HttpRequest, episode_id: int) -> HttpResponse:
                 messages.success(
                     request,
                     f"Your proposal is sent. It takes effect once "
-                    f"{other_of(viewer, episode).first_name} accepts it.",
+                    f"{episode.other_of(viewer).first_name} accepts it.",
                 )
                 return redirect("episode-detail", episode_id=episode.pk)
     context = {
         "episode": episode,
-        "side": side_of(viewer, episode),
+        "side": episode.side_of(viewer),
         "versions": _version_rows(frames),
         "form": form,
         "paused": episode.state == EpisodeState.PAUSED,
@@ -138,14 +139,14 @@ def episode_frame(request: HttpRequest, episode_id: int) -> HttpResponse:
 
 
 def _answer_frame(request: HttpRequest, frame_id: int, action: Any, done: str) -> HttpResponse:
-    viewer = user_of(request)
+    viewer = request_user(request)
     frame = get_frame_for_user(viewer, frame_id)
     try:
         answered = action(viewer, frame=frame)
     except DomainError as exc:
         return refused(request, frame.episode, exc)
     if answered.state == FrameState.PROPOSED:  # a draft from a booking: both accept it
-        done = f"Accepted. Waiting for {other_of(viewer, frame.episode).first_name} to accept too."
+        done = f"Accepted. Waiting for {frame.episode.other_of(viewer).first_name} to accept too."
     messages.success(request, done)
     return redirect("episode-detail", episode_id=frame.episode_id)
 

@@ -15,6 +15,7 @@ from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_POST, require_safe
 
 from alliance.accounts.access import require_role
+from alliance.accounts.http import request_user
 from alliance.accounts.models import Role
 from alliance.care.access import get_episodes_for_user, get_sessions_for_user
 from alliance.care.calendar import (
@@ -25,7 +26,6 @@ from alliance.care.calendar import (
     live_feed,
 )
 from alliance.care.models import EpisodeState, FrameState, FrameVersion
-from alliance.care.views.common import user_of
 
 STAFF_LIST_LIMIT = 300
 
@@ -38,7 +38,7 @@ def _local_midnight(day: dt.date) -> dt.datetime:
 
 def therapist_week(request: HttpRequest) -> HttpResponse:
     """Today's sessions and the rest of this week, and proposals waiting for an answer."""
-    viewer = user_of(request)
+    viewer = request_user(request)
     require_role(viewer, Role.THERAPIST)
     today = timezone.localdate()
     start, end = _local_midnight(today), _local_midnight(today + dt.timedelta(7 - today.weekday()))
@@ -68,7 +68,7 @@ def therapist_week(request: HttpRequest) -> HttpResponse:
 
 def staff_episodes(request: HttpRequest) -> HttpResponse:
     """Staff see their clinic's episodes by state: who, when, why it ended; no clinical content."""
-    viewer = user_of(request)
+    viewer = request_user(request)
     require_role(viewer, Role.STAFF)
     episodes = get_episodes_for_user(viewer)
     if viewer.clinic_id is not None:
@@ -94,7 +94,7 @@ def staff_episodes(request: HttpRequest) -> HttpResponse:
 
 
 def calendar(request: HttpRequest) -> HttpResponse:
-    viewer = user_of(request)
+    viewer = request_user(request)
     require_role(viewer, Role.CLIENT, Role.THERAPIST)
     return render(request, "care/calendar.html", {"feed": live_feed(viewer), "address": None})
 
@@ -102,7 +102,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
 @require_POST
 def calendar_create(request: HttpRequest) -> HttpResponse:
     """A new private address, shown once on this page: only its hash is kept."""
-    viewer = user_of(request)
+    viewer = request_user(request)
     require_role(viewer, Role.CLIENT, Role.THERAPIST)
     feed, token = do_create_calendar_feed(viewer)
     address = request.build_absolute_uri(reverse("calendar-ics", args=[token]))
@@ -113,7 +113,7 @@ def calendar_create(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def calendar_revoke(request: HttpRequest) -> HttpResponse:
-    viewer = user_of(request)
+    viewer = request_user(request)
     require_role(viewer, Role.CLIENT, Role.THERAPIST)
     if do_revoke_calendar_feed(viewer):
         messages.success(request, "The address has stopped working.")

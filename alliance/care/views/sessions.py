@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from alliance.accounts.access import require_role
+from alliance.accounts.http import request_user
 from alliance.accounts.models import Role
 from alliance.care.access import get_session_for_user, get_treating_episode_for_user
 from alliance.care.forms import AddSessionForm, MoveSessionForm, OutcomeForm
@@ -19,14 +20,14 @@ from alliance.care.sessions import (
     do_move_session,
     do_record_outcome,
 )
-from alliance.care.views.common import status_of, user_of, when
+from alliance.care.views.common import status_of, when
 from alliance.care.views.episodes import refused
 from alliance.core.errors import DomainError
 
 
 def session_move(request: HttpRequest, session_id: int) -> HttpResponse:
     """Move one session; the weekly series keeps its slot."""
-    viewer = user_of(request)
+    viewer = request_user(request)
     session = get_session_for_user(viewer, session_id)
     form = MoveSessionForm(request.POST or None, initial={"starts_at": session.starts_at})
     status = 200
@@ -55,7 +56,7 @@ def session_move(request: HttpRequest, session_id: int) -> HttpResponse:
 
 @require_POST
 def session_cancel(request: HttpRequest, session_id: int) -> HttpResponse:
-    viewer = user_of(request)
+    viewer = request_user(request)
     session = get_session_for_user(viewer, session_id)
     try:
         cancelled = do_cancel_session(
@@ -74,7 +75,7 @@ def session_cancel(request: HttpRequest, session_id: int) -> HttpResponse:
 
 def session_outcome(request: HttpRequest, session_id: int) -> HttpResponse:
     """The therapist records how a session went: held (with the real times) or a no-show."""
-    viewer = user_of(request)
+    viewer = request_user(request)
     require_role(viewer, Role.THERAPIST)
     session = get_session_for_user(viewer, session_id)
     initial = {
@@ -122,7 +123,7 @@ def _recorded_message(session: Session) -> str:
 
 def session_add(request: HttpRequest, episode_id: int) -> HttpResponse:
     """The therapist adds an extra one-off session."""
-    viewer = user_of(request)
+    viewer = request_user(request)
     require_role(viewer, Role.THERAPIST)
     episode = get_treating_episode_for_user(viewer, episode_id)
     form = AddSessionForm(request.POST or None)

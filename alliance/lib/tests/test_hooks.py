@@ -1,18 +1,13 @@
 """Hooks: receivers run in order, a purpose is subscribed once, a missing required purpose
-stops start-up, and the project's safety receiver is wired."""
+stops start-up (the project's own wiring is tested in web/tests/test_hook_wiring.py)."""
 
 from __future__ import annotations
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
-from django.core.management import call_command
-from django.core.management.base import SystemCheckError
 
-from alliance.care.hooks import session_changed
-from alliance.directory.hooks import slot_bookings, therapist_moved_city
 from alliance.lib import hooks
 from alliance.lib.hooks import Hook, check_required_subscribers, require_subscribers
-from alliance.measures.hooks import SAFETY_ALERTS, responses_stored, shared_episode_ids
 
 
 @pytest.fixture
@@ -70,23 +65,3 @@ def test_a_missing_required_purpose_is_a_system_check_error(hook) -> None:
         require_subscribers()
     hook.subscribe(lambda n: n, purpose="double")
     assert not [e for e in check_required_subscribers() if "test.numbers" in e.msg]
-
-
-def test_the_project_subscribes_every_hook_it_declares() -> None:
-    assert responses_stored.purposes == (SAFETY_ALERTS, "monitoring")
-    assert session_changed.purposes == ("monitoring",)
-    assert therapist_moved_city.purposes == ("online offers",)
-    assert slot_bookings.purposes == ("slot bookings",)
-    assert shared_episode_ids.purposes == ("history consent",)
-    assert check_required_subscribers() == []
-    call_command("check", tags=["hooks"])
-
-
-def test_without_the_safety_receiver_the_check_and_the_server_refuse(monkeypatch) -> None:
-    kept = [s for s in responses_stored._subscriptions if s.purpose != SAFETY_ALERTS]
-    monkeypatch.setattr(responses_stored, "_subscriptions", kept)
-
-    with pytest.raises(SystemCheckError, match=r"alliance\.E001"):
-        call_command("check", tags=["hooks"])
-    with pytest.raises(ImproperlyConfigured, match="safety alerts"):
-        require_subscribers()

@@ -10,7 +10,8 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from alliance.accounts.access import get_people_for_user, require_role
-from alliance.accounts.models import Role, User
+from alliance.accounts.http import request_user
+from alliance.accounts.models import Role
 from alliance.alerts.access import get_alerts_for_user
 from alliance.alerts.models import AlertState
 from alliance.care.access import (
@@ -22,14 +23,8 @@ from alliance.care.models import OPEN_STATES, SessionStatus
 from alliance.web.caseload import build_caseload
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
 def client_home(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     require_role(user, Role.CLIENT)
     episode = get_current_episode_for_client(user)
     next_session = None
@@ -46,7 +41,7 @@ def client_home(request: HttpRequest) -> HttpResponse:
 
 def therapist_home(request: HttpRequest) -> HttpResponse:
     """The caseload at a glance, in a fixed number of queries however many clients."""
-    user = _user(request)
+    user = request_user(request)
     require_role(user, Role.THERAPIST)
     now = timezone.now()
     episodes = list(get_episodes_for_user(user).filter(therapist=user, state__in=OPEN_STATES))
@@ -62,7 +57,7 @@ def therapist_home(request: HttpRequest) -> HttpResponse:
 
 
 def staff_home(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     require_role(user, Role.STAFF)
     people = get_people_for_user(user)
     counts = {role.label: people.filter(role=role, is_active=True).count() for role in Role}

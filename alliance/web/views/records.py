@@ -8,7 +8,8 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from alliance.accounts.access import get_person_for_user, require_role
-from alliance.accounts.models import Role, User
+from alliance.accounts.http import request_user
+from alliance.accounts.models import Role
 from alliance.alerts.access import get_alerts_for_user
 from alliance.alerts.models import AlertState
 from alliance.care.access import (
@@ -25,14 +26,8 @@ from alliance.notes.views import RETURN_TO_CLIENT_PAGE
 from alliance.web import overview
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
 def client_progress(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     require_role(user, Role.CLIENT)
     now = timezone.now()
     episode = get_current_episode_for_client(user)
@@ -50,7 +45,7 @@ def client_progress(request: HttpRequest) -> HttpResponse:
 
 
 def therapist_client(request: HttpRequest, episode_id: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     episode = get_treating_episode_for_user(user, episode_id)
     now = timezone.now()
     responses = get_responses_for_user(user).filter(episode=episode)
@@ -76,7 +71,7 @@ def therapist_client(request: HttpRequest, episode_id: int) -> HttpResponse:
 
 
 def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
-    viewer = _user(request)
+    viewer = request_user(request)
     person = get_person_for_user(viewer, person_id)
     can_manage = viewer.is_clinic_staff and person.pk != viewer.pk
     episodes = get_episodes_for_user(viewer).filter(client=person) if can_manage else []
