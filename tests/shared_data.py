@@ -64,10 +64,10 @@ def data_set_of(item: pytest.Item) -> str | None:
 
 
 def _forget_process_caches() -> None:
-    # Clinic histories are cached per process by clinic id; a rollback makes them stale.
-    from alliance.alerts.monitoring import clear_history_cache
+    # Derived data is cached by clinic id (the cache framework); a rollback makes it stale.
+    from django.core.cache import cache
 
-    clear_history_cache()
+    cache.clear()
 
 
 class _SharedData:
@@ -85,7 +85,9 @@ class _SharedData:
         if {"transactional_db", "live_server"} & set(request.fixturenames):
             pytest.fail(f"{name} is shared in a transaction; it cannot serve a transactional test")
         if len(connection.atomic_blocks) > (0 if self.name is None else 1):
-            pytest.fail(f"{name} must be set up before the test's own transaction: ask for it first")
+            pytest.fail(
+                f"{name} must be set up before the test's own transaction: ask for it first"
+            )
         if self.name == name:
             return self._value
         self.close()

@@ -13,11 +13,11 @@ from alliance.alerts.models import Alert, AlertState
 from alliance.audit.models import AuditEvent
 from alliance.audit.trail import verify_chain
 from alliance.care.models import Episode, FrameState, FrameVersion, Session, SessionStatus
+from alliance.demo.tests.demo_data import LoadedDemo
 from alliance.matching import engine
 from alliance.matching.models import Intake
 from alliance.measures.models import Response
 from alliance.reviews.models import FitReview, HistoryConsent
-from alliance.web.tests.demo_data import LoadedDemo
 
 
 def test_demo_history_is_loaded_once_and_is_plausible(loaded_demo: LoadedDemo) -> None:
