@@ -6,6 +6,7 @@ HTML views, the API, commands and tests call these same functions.
 from __future__ import annotations
 
 from django.contrib.auth import password_validation
+from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -16,6 +17,8 @@ from alliance.audit.trail import record_event
 from alliance.core.errors import Conflict, InvalidInput, PermissionDenied
 
 STAFF_CREATABLE_ROLES = (Role.THERAPIST, Role.STAFF, Role.CLIENT)
+# The account scheduled work acts as (``alliance jobs``, cron): the audit trail names it.
+SCHEDULER_EMAIL = "scheduler@alliance.invalid"
 
 
 def _check_email_free(email: str) -> str:
@@ -140,3 +143,30 @@ def do_set_account_active(actor: User, *, person: User, active: bool) -> User:
     action = "accounts.user.reactivated" if active else "accounts.user.deactivated"
     record_event(action, actor=actor, obj=person)
     return person
+
+
+def scheduler_actor() -> User:
+    """The named system actor of scheduled work (escalations, planning, due reviews), made on
+    first use. It belongs to no clinic, is inactive and has no usable password: it never logs
+    in and may do nothing through a page or the API."""
+    found = User.objects.filter(email=SCHEDULER_EMAIL).first()
+    return found if found is not None else do_create_scheduler_actor()
+
+
+@transaction.atomic
+def do_create_scheduler_actor() -> User:
+    """Create the scheduler's account once; concurrent first runs get the same account."""
+    user, created = User.objects.get_or_create(
+        email=SCHEDULER_EMAIL,
+        defaults={
+            "first_name": "Alliance",
+            "last_name": "scheduler",
+            "role": Role.STAFF,
+            "clinic": None,
+            "is_active": False,
+            "password": make_password(None),  # unusable
+        },
+    )
+    if created:
+        record_event("accounts.system_actor.created", actor=None, obj=user)
+    return user

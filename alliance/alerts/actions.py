@@ -7,24 +7,30 @@ on a safety alert that was escalated to them (its therapist did not acknowledge 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Sequence
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from alliance.accounts.models import Clinic, User
+from alliance.alerts.dropout import build_training_examples
 from alliance.alerts.models import (
     ActionKind,
     Alert,
     AlertAction,
     AlertKind,
     AlertState,
+    DropoutModelFit,
     Priority,
 )
 from alliance.audit.trail import Event, record_event, record_events
 from alliance.core.errors import Conflict, InvalidInput, PermissionDenied
 from alliance.core.measures import Instrument
+from alliance.core.monitoring import fit_dropout_model, model_to_json, validate_dropout_model
 from alliance.measures.models import Response
+
+logger = logging.getLogger(__name__)
 
 
 def build_safety_alerts(response: Response, instrument: Instrument) -> list[Alert]:
@@ -193,10 +199,37 @@ def do_resolve_alert(actor: User, *, alert: Alert, now: dt.datetime | None = Non
     return alert
 
 
-def escalate_overdue(now: dt.datetime, *, clinic: Clinic | None = None) -> list[Alert]:
-    """Escalate safety alerts still unacknowledged ``Clinic.safety_escalation_minutes`` after
-    they were raised; each is escalated (and audited) once, even with concurrent callers.
-    Returns the alerts escalated by this call.
+def overdue_for_escalation(alert: Alert, now: dt.datetime) -> bool:
+    """A safety alert still open and not escalated ``Clinic.safety_escalation_minutes`` after
+    it was raised (a pure reading: nothing is changed)."""
+    if alert.kind != AlertKind.SAFETY or alert.state != AlertState.OPEN:
+        return False
+    if alert.escalated_at is not None:
+        return False
+    limit = dt.timedelta(minutes=alert.episode.clinic.safety_escalation_minutes)
+    return now - alert.created_at > limit
+
+
+@transaction.atomic
+def do_escalate_safety_alert(actor: User, *, alert: Alert, now: dt.datetime) -> bool:
+    """Pass one overdue safety alert to its clinic's staff. Idempotent, even with concurrent
+    callers: only the caller whose conditional update claims it escalates and audits it."""
+    claimed = Alert.objects.filter(
+        pk=alert.pk, kind=AlertKind.SAFETY, state=AlertState.OPEN, escalated_at__isnull=True
+    ).update(escalated_at=now)
+    if not claimed:
+        return False
+    alert.escalated_at = now
+    record_event("alerts.alert.escalated", actor=actor, obj=alert)
+    return True
+
+
+def do_escalate_overdue_safety_alerts(
+    actor: User, *, now: dt.datetime, clinic: Clinic | None = None
+) -> list[Alert]:
+    """Escalate every safety alert left unacknowledged past its clinic's limit, each in its own
+    transaction (a failure is logged and the others still escalate). The scheduled job
+    (``alliance alerts escalate``); returns the alerts this call escalated.
     """
     candidates = Alert.objects.filter(
         kind=AlertKind.SAFETY, state=AlertState.OPEN, escalated_at__isnull=True, created_at__lt=now
@@ -204,17 +237,57 @@ def escalate_overdue(now: dt.datetime, *, clinic: Clinic | None = None) -> list[
     if clinic is not None:
         candidates = candidates.filter(episode__clinic=clinic)
     escalated = []
-    for alert in candidates:
-        minutes = alert.episode.clinic.safety_escalation_minutes
-        if now - alert.created_at <= dt.timedelta(minutes=minutes):
+    for alert in candidates.order_by("created_at", "pk"):
+        if not overdue_for_escalation(alert, now):
             continue
-        with transaction.atomic():
-            # The conditional update is the claim: only one caller escalates (and audits) it.
-            claimed = Alert.objects.filter(
-                pk=alert.pk, state=AlertState.OPEN, escalated_at__isnull=True
-            ).update(escalated_at=now)
-            if claimed:
-                alert.escalated_at = now
-                record_event("alerts.alert.escalated", actor=None, obj=alert)
+        try:
+            if do_escalate_safety_alert(actor, alert=alert, now=now):
                 escalated.append(alert)
+        except Exception:
+            logger.exception("escalating safety alert %s failed", alert.pk)
     return escalated
+
+
+@transaction.atomic
+def do_fit_dropout_model(
+    actor: User | None,
+    *,
+    clinic: Clinic,
+    now: dt.datetime,
+    test_share: float = 0.3,
+    seed: int = 0,
+) -> DropoutModelFit:
+    """Validate on a held-out share of the clinic's history, then fit on all of it and store
+    the model with the held-out figures (docs/dropout-model.md). Raises :class:`InvalidInput`
+    when the history is too small (``too_few_examples``)."""
+    examples = build_training_examples(clinic)
+    if not examples:
+        raise InvalidInput(
+            "No ended episode reached the prediction point (3 counted sessions).",
+            code="too_few_examples",
+        )
+    validation = validate_dropout_model(examples, test_share=test_share, seed=seed)
+    model = fit_dropout_model(examples)
+    fit = DropoutModelFit.objects.create(
+        clinic=clinic,
+        fitted_at=now,
+        model=model_to_json(model),
+        validation={
+            "auc": validation.auc,
+            "brier": validation.brier,
+            "calibration": [list(row) for row in validation.calibration],
+            "n_train": validation.n_train,
+            "n_test": validation.n_test,
+            "n_examples": len(examples),
+            "n_dropped_out": sum(e.dropped_out for e in examples),
+            "seed": seed,
+            "test_share": test_share,
+        },
+    )
+    record_event(
+        "alerts.dropout_model.fitted",
+        actor=actor,
+        obj=fit,
+        data={"n_train": validation.n_train, "n_test": validation.n_test},
+    )
+    return fit

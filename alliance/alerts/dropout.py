@@ -1,4 +1,5 @@
-"""The clinic's dropout model: features from the database, training examples, fitting.
+"""The clinic's dropout model: features from the database and training examples (fitting and
+storing a model is ``alerts.actions.do_fit_dropout_model``).
 
 The model itself is ``core.monitoring.dropout``; this module decides what its four features mean
 in our data, the same way for training and for live prediction (docs/dropout-model.md):
@@ -27,22 +28,16 @@ from dataclasses import dataclass
 from typing import Final, cast
 
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from alliance.accounts.models import Clinic, User
+from alliance.accounts.models import Clinic
 from alliance.alerts.models import DropoutModelFit
-from alliance.audit.trail import record_event
 from alliance.care.models import EndReason, Episode, EpisodeState, Notice, Session, SessionStatus
-from alliance.core.errors import InvalidInput
 from alliance.core.monitoring import (
     DropoutModel,
     Example,
-    fit_dropout_model,
     model_from_json,
-    model_to_json,
-    validate_dropout_model,
 )
 from alliance.measures import registry
 from alliance.measures.models import RespondentRole, Response
@@ -221,51 +216,6 @@ def latest_dropout_model(clinic_id: int) -> tuple[DropoutModelFit, DropoutModel]
     latest = None if fit is None else (fit, model_from_json(fit.model))
     cache.set(key, latest, MODEL_SECONDS)
     return latest
-
-
-@transaction.atomic
-def do_fit_dropout_model(
-    actor: User | None,
-    *,
-    clinic: Clinic,
-    now: dt.datetime,
-    test_share: float = 0.3,
-    seed: int = 0,
-) -> DropoutModelFit:
-    """Validate on a held-out share of the clinic's history, then fit on all of it and store
-    the model with the held-out figures. Raises :class:`InvalidInput` when the history is too
-    small (``too_few_examples``)."""
-    examples = build_training_examples(clinic)
-    if not examples:
-        raise InvalidInput(
-            "No ended episode reached the prediction point (3 counted sessions).",
-            code="too_few_examples",
-        )
-    validation = validate_dropout_model(examples, test_share=test_share, seed=seed)
-    model = fit_dropout_model(examples)
-    fit = DropoutModelFit.objects.create(
-        clinic=clinic,
-        fitted_at=now,
-        model=model_to_json(model),
-        validation={
-            "auc": validation.auc,
-            "brier": validation.brier,
-            "calibration": [list(row) for row in validation.calibration],
-            "n_train": validation.n_train,
-            "n_test": validation.n_test,
-            "n_examples": len(examples),
-            "n_dropped_out": sum(e.dropped_out for e in examples),
-            "seed": seed,
-            "test_share": test_share,
-        },
-    )
-    record_event(
-        "alerts.dropout_model.fitted",
-        actor=actor,
-        obj=fit,
-        data={"n_train": validation.n_train, "n_test": validation.n_test},
-    )
-    return fit
 
 
 def features_by_name(features: Mapping[str, float]) -> dict[str, float]:

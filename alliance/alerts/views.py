@@ -23,7 +23,7 @@ from alliance.alerts.actions import (
     do_acknowledge_alert,
     do_record_alert_action,
     do_resolve_alert,
-    escalate_overdue,
+    overdue_for_escalation,
 )
 from alliance.alerts.explain import describe_age, describe_alert
 from alliance.alerts.forms import ActionForm
@@ -43,6 +43,7 @@ class Row:
     therapist: str
     age: str
     escalated: bool
+    overdue: bool  # past the clinic's limit; the next escalation run passes it to staff
     can_open: bool
 
 
@@ -54,6 +55,7 @@ def _rows(alerts: list[Alert], viewer: User, now: dt.datetime) -> list[Row]:
             therapist=alert.therapist.full_name,
             age=describe_age(alert, now),
             escalated=alert.escalated_at is not None,
+            overdue=overdue_for_escalation(alert, now),
             can_open=viewer.pk == alert.therapist_id
             or (alert.kind == AlertKind.SAFETY and alert.escalated_at is not None),
         )
@@ -134,7 +136,9 @@ def therapist_alerts(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
     require_role(user, Role.THERAPIST)
     now = timezone.now()
-    alerts = get_alerts_for_user(user).select_related("episode__client", "therapist")
+    alerts = get_alerts_for_user(user).select_related(
+        "episode__client", "episode__clinic", "therapist"
+    )
     open_alerts = list(alerts.filter(state=AlertState.OPEN).order_by("priority", "created_at"))
     waiting = list(
         alerts.filter(state__in=[AlertState.ACKNOWLEDGED, AlertState.ACTIONED]).order_by(
@@ -149,9 +153,10 @@ def staff_alerts(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
     require_role(user, Role.STAFF)
     now = timezone.now()
-    if user.clinic is not None:
-        escalate_overdue(now, clinic=user.clinic)
-    alerts = get_alerts_for_user(user, now=now).select_related("episode__client", "therapist")
+    # Read-only: escalation is the scheduled job's (``alliance jobs``), never a page view's.
+    alerts = get_alerts_for_user(user, now=now).select_related(
+        "episode__client", "episode__clinic", "therapist"
+    )
     safety = alerts.filter(kind=AlertKind.SAFETY).order_by("created_at")
     unacknowledged = list(safety.filter(state=AlertState.OPEN))
     escalated = list(

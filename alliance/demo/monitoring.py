@@ -13,8 +13,7 @@ from collections.abc import Sequence
 from django.utils import timezone
 
 from alliance.accounts.models import Clinic, User
-from alliance.alerts.actions import do_record_alert_action, do_resolve_alert
-from alliance.alerts.dropout import do_fit_dropout_model
+from alliance.alerts.actions import do_fit_dropout_model, do_record_alert_action, do_resolve_alert
 from alliance.alerts.models import Alert, AlertKind, AlertState
 from alliance.alerts.monitoring import evaluate_episode
 from alliance.care.models import Episode, EpisodeState

@@ -1,7 +1,7 @@
 """``alliance alerts``: the alert jobs.
 
 - ``escalate``: escalate safety alerts left unacknowledged past the clinic's limit (cron, every
-  few minutes; the staff alerts page also runs it when opened).
+  minute), as the scheduler's account; pages never escalate.
 - ``evaluate``: re-run the monitoring rules on every running episode (cron, daily), so time-based
   signals such as dropout risk fire even when nobody submits anything.
 - ``fit-dropout``: fit each clinic's dropout model on its history, validate it on held-out
@@ -16,9 +16,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
+from alliance.accounts.actions import scheduler_actor
 from alliance.accounts.models import Clinic
-from alliance.alerts.actions import escalate_overdue
-from alliance.alerts.dropout import do_fit_dropout_model
+from alliance.alerts.actions import do_escalate_overdue_safety_alerts, do_fit_dropout_model
 from alliance.alerts.monitoring import evaluate_episode
 from alliance.care.models import Episode, EpisodeState
 from alliance.core.errors import DomainError
@@ -48,7 +48,7 @@ class Command(BaseCommand):
             self._fit(options["clinic"], options["seed"], options["test_share"])
 
     def _escalate(self) -> None:
-        escalated = escalate_overdue(timezone.now())
+        escalated = do_escalate_overdue_safety_alerts(scheduler_actor(), now=timezone.now())
         self.stdout.write(f"{len(escalated)} safety alert(s) escalated to clinic staff.")
 
     def _evaluate(self) -> None:
