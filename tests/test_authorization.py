@@ -23,11 +23,13 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import hashlib
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import pytest
+from django.apps import apps
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -540,3 +542,74 @@ def test_django_admin_requires_is_staff_flag(world: World) -> None:
     world.staff_a.is_staff = True
     world.staff_a.save()
     assert http.get(index).status_code == 200
+
+
+# --- GET and HEAD never write ------------------------------------------------------------------
+# Every persona logs in first (a log-in writes); then each URL is fetched with GET and HEAD by
+# anonymous visitors and by each persona, and every table must be exactly as before except the
+# session table and the log-in throttling tables (django-axes).
+
+UNTRACKED = {"django_session", "axes_accessattempt", "axes_accesslog", "axes_accessfailurelog"}
+
+
+def _tables() -> dict[str, str]:
+    """A fingerprint of every table: its row count and a hash of all its rows."""
+    prints = {}
+    for model in apps.get_models():
+        table = model._meta.db_table
+        if table in UNTRACKED:
+            continue
+        rows = model._default_manager.order_by("pk").values_list()
+        digest = hashlib.sha256(repr(list(rows)).encode()).hexdigest()
+        prints[table] = digest
+    return prints
+
+
+def _clients(world: World) -> dict[str, Client]:
+    people = {
+        "client_a": world.client_a,
+        "client_a2": world.client_a2,
+        "client_b": world.client_b,
+        "therapist_a": world.therapist_a,
+        "therapist_a2": world.therapist_a2,
+        "staff_a": world.staff_a,
+        "staff_b": world.staff_b,
+    }
+    clients = {"anonymous": Client()}
+    for name, user in people.items():
+        clients[name] = Client()
+        clients[name].force_login(user)
+    return clients
+
+
+def test_no_get_or_head_changes_any_table(world: World) -> None:
+    clients = _clients(world)
+    before = _tables()
+    changed: dict[str, list[str]] = {}
+    for name, row in sorted(TABLE.items()):
+        kwargs = {k: str(_fill(v, world, "")) for k, v in row.kwargs.items()}
+        url = reverse(name, kwargs=kwargs)
+        for http in clients.values():
+            http.get(url)
+            http.head(url)
+        after = _tables()
+        diff = sorted(table for table in after if after[table] != before.get(table))
+        if diff:
+            changed[name] = diff
+            before = after
+    assert changed == {}
+
+
+@pytest.mark.parametrize("table", ["care_episode", "alerts_alert", "audit_auditevent"])
+def test_the_fingerprint_sees_a_change(world: World, table: str) -> None:
+    before = _tables()
+    model = next(m for m in apps.get_models() if m._meta.db_table == table)
+    if table == "audit_auditevent":
+        from alliance.audit.trail import record_event
+
+        record_event("tests.fingerprint.checked", actor=None)
+    elif table == "alerts_alert":
+        model._default_manager.update(explanation={"changed": True})
+    else:
+        model._default_manager.filter(pk=int(world.ids["episode"])).update(state="paused")
+    assert _tables()[table] != before[table]

@@ -8,7 +8,6 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
-from django.utils import timezone
 from ninja import Router, Schema, Status
 from pydantic import Field
 
@@ -21,7 +20,6 @@ from alliance.care.frames import (
     do_decline_frame,
     do_propose_frame,
     do_withdraw_frame,
-    extend_sessions,
 )
 from alliance.care.models import Episode, FrameVersion, Session
 from alliance.care.sessions import do_cancel_session, do_move_session, do_record_outcome
@@ -207,7 +205,6 @@ def withdraw_frame(request: HttpRequest, frame_id: int) -> FrameVersion:
 )
 def list_sessions(request: HttpRequest, episode_id: int) -> list[Session]:
     episode = get_clinical_episode_for_user(request_user(request), episode_id)
-    extend_sessions(episode, today=timezone.localdate())
     return list(episode.sessions.order_by("starts_at"))
 
 

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from alliance.accounts.models import User
@@ -32,7 +33,14 @@ from alliance.care.models import (
 )
 from alliance.care.queries import agreed_frames
 from alliance.core.errors import Conflict, InvalidInput, PermissionDenied
-from alliance.core.frame import Standing, check_time_zone, frame_diff, horizon_end, occurrences
+from alliance.core.frame import (
+    Occurrence,
+    Standing,
+    check_time_zone,
+    frame_diff,
+    horizon_end,
+    occurrences,
+)
 from alliance.core.frame.diff import Change
 from alliance.core.vocabulary import ALLIANCE_STYLES
 
@@ -368,39 +376,8 @@ def extend_sessions(
     ``strict`` that is a Conflict (the caller's transaction rolls back), otherwise it is skipped
     and its start returned, so a clash never blocks the rest of the series.
     """
-    if episode.state not in ("trial", "active"):
-        return []
-    # Versions agreed before a resume do not plan sessions after it: the sessions come back
-    # once both have accepted the terms proposed again on resuming.
-    versions = list(agreed_frames(episode))
-    if not versions:
-        return []
-    end = horizon_end(today) if weeks is None else today + dt.timedelta(weeks=weeks)
-    planned = occurrences(
-        [
-            Standing(
-                key=v.pk,
-                weekday=v.weekday,
-                start=v.start_time,
-                minutes=v.minutes,
-                time_zone=v.time_zone,
-                effective_from=v.effective_from,
-            )
-            for v in versions
-        ],
-        today,
-        end,
-    )
-    existing = set(
-        Session.objects.filter(episode=episode, series_date__isnull=False).values_list(
-            "frame_id", "series_date"
-        )
-    )
-    now = timezone.now()
     clashes: list[dt.datetime] = []
-    for occurrence in planned:
-        if occurrence.starts_at <= now or (occurrence.key, occurrence.series_date) in existing:
-            continue
+    for occurrence in unplanned_occurrences(episode, today=today, weeks=weeks):
         try:
             with transaction.atomic():
                 Session.objects.create(
@@ -422,3 +399,53 @@ def extend_sessions(
                 ) from None
             clashes.append(occurrence.starts_at)
     return clashes
+
+
+def unplanned_occurrences(
+    episode: Episode, *, today: dt.date, weeks: int | None = None
+) -> list[Occurrence]:
+    """The future weekly occurrences of the agreed frame, up to the horizon, that have no
+    session yet. Reads only."""
+    if episode.state not in ("trial", "active"):
+        return []
+    # Versions agreed before a resume do not plan sessions after it: the sessions come back
+    # once both have accepted the terms proposed again on resuming.
+    versions = list(agreed_frames(episode))
+    if not versions:
+        return []
+    end = horizon_end(today) if weeks is None else today + dt.timedelta(weeks=weeks)
+    standing = [
+        Standing(v.pk, v.weekday, v.start_time, v.minutes, v.time_zone, v.effective_from)
+        for v in versions
+    ]
+    existing = set(
+        Session.objects.filter(episode=episode, series_date__isnull=False).values_list(
+            "frame_id", "series_date"
+        )
+    )
+    now = timezone.now()
+    return [
+        o
+        for o in occurrences(standing, today, end)
+        if o.starts_at > now and (o.key, o.series_date) not in existing
+    ]
+
+
+def find_clashes(episode: Episode, *, today: dt.date) -> list[dt.datetime]:
+    """Starts of weekly occurrences that cannot be planned because the client or therapist is
+    already booked then (what :func:`extend_sessions` skips). Reads only: pages call it."""
+    missing = unplanned_occurrences(episode, today=today)
+    if not missing:
+        return []
+    overlapping = Session.objects.filter(
+        Q(client_id=episode.client_id) | Q(therapist_id=episode.therapist_id),
+        status=SessionStatus.SCHEDULED,
+        starts_at__lt=max(o.ends_at for o in missing),
+        ends_at__gt=min(o.starts_at for o in missing),
+    )
+    busy = list(overlapping.values_list("starts_at", "ends_at"))
+    return [
+        o.starts_at
+        for o in missing
+        if any(start < o.ends_at and o.starts_at < end for start, end in busy)
+    ]

@@ -58,6 +58,17 @@ def _composer_context(episode: Episode) -> dict[str, Any]:
     }
 
 
+@require_POST
+def episode_messages_read(request: HttpRequest, episode_id: int) -> HttpResponse:
+    """The thread was seen: the page posts this once loaded (a GET never writes)."""
+    user = request_user(request)
+    episode = get_clinical_episode_for_user(user, episode_id)
+    do_mark_messages_read(user, episode=episode)
+    if request.headers.get("HX-Request"):
+        return HttpResponse(status=204)
+    return redirect("episode-messages", episode_id=episode.pk)
+
+
 def episode_messages(request: HttpRequest, episode_id: int) -> HttpResponse:
     """The logistics thread of an episode, with one-tap messages and the agreed contact rule."""
     user = request_user(request)
@@ -71,8 +82,6 @@ def episode_messages(request: HttpRequest, episode_id: int) -> HttpResponse:
         else:
             messages.success(request, "Sent.")
             return redirect("episode-messages", episode_id=episode.pk)
-    if request.method != "POST":
-        do_mark_messages_read(user, episode=episode)
     latest = get_messages_for_user(user, episode).order_by("-created_at", "-pk")[:THREAD_LENGTH]
     context = {
         "episode": episode,
@@ -80,6 +89,7 @@ def episode_messages(request: HttpRequest, episode_id: int) -> HttpResponse:
         "other": episode.other_of(user),
         "is_client": user.pk == episode.client_id,
         "form": form,
+        "has_unread": any(m.read_at is None and m.sender_id != user.pk for m in latest),
         **_composer_context(episode),
     }
     status = 400 if request.method == "POST" else 200

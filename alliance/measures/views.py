@@ -56,6 +56,8 @@ def client_check_in(request: HttpRequest) -> HttpResponse:
         else:
             critical = next((r for r in responses if r.critical), None)
             if critical is not None:
+                # Audited here, with the answer that calls for it: the page's GET writes nothing.
+                do_record_crisis_screen(user, response=critical, acknowledged=False)
                 return redirect("client-support", response_id=critical.pk)
             messages.success(
                 request, "Thank you — your answers are saved and your therapist will see them."
@@ -73,8 +75,8 @@ def client_support(request: HttpRequest, response_id: int) -> HttpResponse:
     response = get_response_for_user(user, response_id)
     if not response.critical:
         raise NotFound("No such page.")
-    do_record_crisis_screen(user, response=response, acknowledged=request.method == "POST")
     if request.method == "POST":
+        do_record_crisis_screen(user, response=response, acknowledged=True)
         return redirect("client-progress")
     clinic = user.clinic
     return render(request, "measures/support.html", {"response": response, "clinic": clinic})

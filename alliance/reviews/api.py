@@ -8,7 +8,6 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from django.utils import timezone
 from ninja import Router, Schema, Status
 
 from alliance.accounts.http import request_user
@@ -131,7 +130,6 @@ def _seen_by(viewer: User, review: FitReview) -> dict[str, Any]:
 )
 def get_fit_review(request: HttpRequest, episode_id: int) -> dict[str, Any]:
     user = request_user(request)
-    actions.open_due_reviews(get_review_episode_for_user(user, episode_id), timezone.now())
     _episode, review = get_current_review_for_user(user, episode_id)
     return _seen_by(user, review)
 

@@ -5,7 +5,6 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from alliance.accounts.access import require_role
@@ -54,7 +53,6 @@ def fit_review(request: HttpRequest, episode_id: int) -> HttpResponse:
     episode = get_review_episode_for_user(viewer, episode_id)
     side = episode.side_of(viewer)
     if request.method != "POST":
-        actions.open_due_reviews(episode, timezone.now())
         return _page(request, episode, side, _blank_form(side))
     form = ClientReviewForm(request.POST) if side == "client" else TherapistReviewForm(request.POST)
     if not form.is_valid():

@@ -27,7 +27,7 @@ from alliance.care.actions import (
     do_start_episode,
 )
 from alliance.care.forms import EndEpisodeForm, ResumeForm, StartEpisodeForm
-from alliance.care.frames import changes, display_terms, extend_sessions
+from alliance.care.frames import changes, display_terms, find_clashes
 from alliance.care.models import (
     ConflictDeclaration,
     Episode,
@@ -45,7 +45,6 @@ from alliance.care.views.common import (
 )
 from alliance.core.errors import DomainError, NotFound
 from alliance.core.frame import cancellation_notice
-from alliance.reviews.actions import open_due_reviews
 
 RECENT_SESSIONS = 10
 STATE_MEANINGS = {
@@ -153,8 +152,7 @@ def _links(episode: Episode, side: str) -> list[tuple[str, str]]:
 def _episode_context(request: HttpRequest, episode: Episode) -> dict[str, Any]:
     viewer = request_user(request)
     now, today = timezone.now(), timezone.localdate()
-    clashes = extend_sessions(episode, today=today)
-    open_due_reviews(episode, now=now)  # the fit review at sessions 3-4
+    clashes = find_clashes(episode, today=today)
     side = episode.side_of(viewer)
     current, latest, pending = (
         current_frame(episode, today),

@@ -128,8 +128,6 @@ def calendar_ics(request: HttpRequest, token: str) -> HttpResponse:
     """The feed itself: calendar apps fetch it without logging in; the token is the key."""
     feed = feed_for_token(token)
     body = build_calendar(feed.user)
-    feed.last_used_at = timezone.now()
-    feed.save(update_fields=["last_used_at"])
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, max-age=0"
     return response

@@ -21,6 +21,7 @@ ONLY_THE_WRITER: dict[str, str | int] = {"client_a": "allowed"}
 
 ROWS: dict[str, Row] = {
     "episode-messages": Row("clinical", kwargs=EPISODE),
+    "episode-messages-read": Row("clinical", method="POST", kwargs=EPISODE),
     # The client of the episode is sent to their own notebook; only its therapist reads it.
     "episode-notebook": Row(
         "explicit", kwargs=EPISODE, expect={"client_a": "allowed", "therapist_a": "allowed"}

@@ -205,12 +205,17 @@ def test_opening_the_page_marks_only_the_other_sides_messages_read(db: None) -> 
         http = logged_in(episode.client)
         n_events = AuditEvent.objects.count()
         page = _page(http, episode)
+        assert theirs.read_at is None  # a GET never writes: the page posts "seen" once loaded
+        assert 'hx-trigger="load"' in page
+        http.post(reverse("episode-messages-read", args=[episode.pk]))
     mine.refresh_from_db()
     theirs.refresh_from_db()
     assert (mine.read_at, theirs.read_at) == (None, NOW)
     assert "Not seen yet" in page
     assert AuditEvent.objects.count() == n_events  # reading is not audited
-    therapist_page = _page(logged_in(episode.therapist), episode)
+    therapist = logged_in(episode.therapist)
+    therapist.post(reverse("episode-messages-read", args=[episode.pk]))
+    therapist_page = _page(therapist, episode)
     mine.refresh_from_db()
     assert mine.read_at is not None
     assert "Seen " in therapist_page

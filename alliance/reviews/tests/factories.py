@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.test import Client
 
 from alliance.accounts.models import Clinic, User
+from alliance.care.hooks import session_changed
 from alliance.care.models import Episode, Session, SessionStatus
 from alliance.directory.models import TherapistProfile
 from alliance.matching.actions import do_book_slot
@@ -34,7 +35,10 @@ class Pairing:
 
 
 def placed(
-    *, n_held: int = 0, other_slots: tuple[tuple[int, str], ...] = ((3, "19:00"),)
+    *,
+    n_held: int = 0,
+    other_slots: tuple[tuple[int, str], ...] = ((3, "19:00"),),
+    recorded: bool = True,
 ) -> Pairing:
     """A client who booked a first session with a therapist (Thursdays 18:00), with ``n_held``
     sessions held; another therapist has ``other_slots`` free (none: nobody else available)."""
@@ -45,16 +49,21 @@ def placed(
     intake = submitted_intake(client)
     do_book_slot(client, intake=intake, profile=first, slot=first.slots.get(), kind="first_session")
     episode = Episode.objects.get(client=client)
-    hold_sessions(episode, n_held)
+    hold_sessions(episode, n_held, recorded=recorded)
     intake.refresh_from_db()
     return Pairing(clinic, client, first.user, other, episode, intake)
 
 
-def hold_sessions(episode: Episode, n: int, *, first: dt.datetime | None = None) -> None:
+def hold_sessions(
+    episode: Episode, n: int, *, first: dt.datetime | None = None, recorded: bool = True
+) -> None:
+    """``n`` weekly held sessions; ``recorded`` announces the last as recording it would
+    (care.session_changed: monitoring, and the fit review once due)."""
     start = first or NOW - dt.timedelta(days=4 + 7 * n)
+    session = None
     for week in range(n):
         starts_at = start + dt.timedelta(weeks=week)
-        Session.objects.create(
+        session = Session.objects.create(
             episode=episode,
             client_id=episode.client_id,
             therapist_id=episode.therapist_id,
@@ -62,6 +71,8 @@ def hold_sessions(episode: Episode, n: int, *, first: dt.datetime | None = None)
             ends_at=starts_at + dt.timedelta(minutes=50),
             status=SessionStatus.HELD,
         )
+    if recorded and session is not None:
+        session_changed.send(session, NOW)
 
 
 def logged_in(user: User) -> Client:

@@ -16,7 +16,7 @@ from alliance.measures.hooks import SAFETY_ALERTS, responses_stored, shared_epis
 
 def test_the_project_subscribes_every_hook_it_declares() -> None:
     assert responses_stored.purposes == (SAFETY_ALERTS, "monitoring")
-    assert session_changed.purposes == ("monitoring",)
+    assert session_changed.purposes == ("monitoring", "fit review")
     assert therapist_moved_city.purposes == ("online offers",)
     assert slot_bookings.purposes == ("slot bookings",)
     assert shared_episode_ids.purposes == ("history consent",)

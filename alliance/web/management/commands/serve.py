@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 from typing import Any
 
@@ -24,6 +25,13 @@ def check_database() -> None:
         raise CommandError(f"{len(pending)} migrations are not applied; run `alliance migrate`.")
 
 
+def start_jobs() -> None:
+    """`alliance jobs` beside the server; it stops when the server's process is gone (execv
+    below keeps this process id)."""
+    argv = [sys.executable, "-m", "alliance.cli", "jobs", "--parent", str(os.getpid())]
+    subprocess.Popen(argv)  # noqa: S603 - fixed argv, no shell
+
+
 class Command(BaseCommand):
     help = "Serve Alliance with gunicorn (PORT, default 8000)."
 
@@ -31,6 +39,9 @@ class Command(BaseCommand):
         parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
         parser.add_argument("--workers", type=int, default=2)
+        parser.add_argument(
+            "--no-jobs", action="store_true", help="Do not run the scheduled jobs beside it."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("check", tags=["hooks"], fail_level="ERROR")
@@ -38,6 +49,8 @@ class Command(BaseCommand):
         if settings.PRODUCTION:
             call_command("collectstatic", interactive=False, verbosity=0)
         connection.close()
+        if not options["no_jobs"]:
+            start_jobs()
         bind = f"{options['host']}:{options['port']}"
         self.stdout.write(f"Serving Alliance on http://{bind}/ — press Ctrl+C to stop.")
         sys.stdout.flush()
