@@ -64,6 +64,7 @@ from alliance.core.monitoring import (
 )
 from alliance.core.monitoring.rupture import DEFAULT_RULES, SIGNAL_FAMILIES, SignalFamily
 from alliance.measures import registry
+from alliance.measures.history import course_of, load_clinic_courses
 from alliance.measures.models import RespondentRole, Response
 
 CHECKIN_THERAPIST: Final = "alliance-checkin-therapist"
@@ -293,7 +294,7 @@ def _tracks(
     trajectories: dict[str, ExpectedTrajectory] = {}
     for instrument_id, (label, strata) in TRACKED.items():
         latest = _latest_by_session(facts.rows, instrument_id, RespondentRole.CLIENT)
-        course = _course([(n, row.total) for n, row in sorted(latest.items())])
+        course = course_of([(n, row.total) for n, row in sorted(latest.items())])
         if course is None:
             continue
         instrument = registry.get_key(instrument_id)
@@ -321,15 +322,6 @@ def _tracks(
     return tracks, trajectories
 
 
-def _course(scores: Sequence[tuple[int, float]]) -> Course | None:
-    """A course from (session number, total) pairs in session order: the first is the intake,
-    session indices count from it (1 = intake). Fewer than two scores: no course."""
-    if len(scores) < 2:
-        return None
-    first = scores[0][0]
-    return Course(intake=scores[0][1], scores={n - first + 1: total for n, total in scores})
-
-
 def _clinic_courses(clinic: Clinic, instrument: str) -> dict[int, Course]:
     """The clinic's courses on ``instrument`` by episode id, cached for :data:`HISTORY_SECONDS`.
 
@@ -339,31 +331,9 @@ def _clinic_courses(clinic: Clinic, instrument: str) -> dict[int, Course]:
     key = f"alerts:history:{clinic.pk}:{clinic.created_at.isoformat()}:{instrument}"
     courses: dict[int, Course] | None = cache.get(key)
     if courses is None:
-        courses = _load_courses(clinic.pk, instrument)
+        courses = load_clinic_courses(clinic.pk, instrument)
         cache.set(key, courses, HISTORY_SECONDS)
     return courses
-
-
-def _load_courses(clinic_id: int, instrument: str) -> dict[int, Course]:
-    rows = (
-        Response.objects.filter(
-            episode__clinic_id=clinic_id,
-            instrument=instrument,
-            respondent_role=RespondentRole.CLIENT,
-            session_number__isnull=False,
-            superseded_by__isnull=True,
-        )
-        .order_by("episode_id", "administered_at", "pk")
-        .values_list(
-            "episode_id", "session_number", "total", "administered_at", "episode__baseline_from"
-        )
-    )
-    by_episode: dict[int, dict[int, float]] = {}
-    for episode_id, number, total, at, since in rows:
-        if number is not None and (since is None or timezone.localdate(at) >= since):
-            by_episode.setdefault(episode_id, {})[number] = total
-    courses = {pk: _course(sorted(scores.items())) for pk, scores in by_episode.items()}
-    return {pk: course for pk, course in courses.items() if course is not None}
 
 
 def _off_track_alert(

@@ -39,7 +39,8 @@ from alliance.core.monitoring.trajectory import (
     expected_trajectory,
 )
 from alliance.measures import registry
-from alliance.measures.models import RespondentRole, Response
+from alliance.measures.history import load_clinic_courses
+from alliance.measures.models import Response
 
 CHECKIN_CLIENT: Final = "alliance-checkin-client"
 CHECKIN_THERAPIST: Final = "alliance-checkin-therapist"
@@ -157,33 +158,9 @@ def load_marks(responses: QuerySet[Response]) -> dict[tuple[str, str], list[Mark
 
 
 def load_history(clinic_id: int, instrument_id: str, *, exclude_episode: int) -> list[Course]:
-    """The clinic's other courses on ``instrument_id`` (client answers, from each episode's
-    baseline, by stored session number; at least two scores): one query."""
-    rows = (
-        Response.objects.filter(
-            episode__clinic_id=clinic_id,
-            instrument=instrument_id,
-            respondent_role=RespondentRole.CLIENT,
-            session_number__isnull=False,
-            superseded_by__isnull=True,
-        )
-        .exclude(episode_id=exclude_episode)
-        .order_by("episode_id", "administered_at", "pk")
-        .values_list(
-            "episode_id", "session_number", "total", "administered_at", "episode__baseline_from"
-        )
-    )
-    by_episode: dict[int, dict[int, float]] = {}
-    for episode_id, number, total, at, since in rows:
-        if number is not None and (since is None or timezone.localdate(at) >= since):
-            by_episode.setdefault(episode_id, {})[number] = total
-    courses = []
-    for scores in by_episode.values():
-        if len(scores) >= 2:
-            ordered = sorted(scores.items())
-            first = ordered[0][0]
-            courses.append(Course(ordered[0][1], {n - first + 1: total for n, total in ordered}))
-    return courses
+    """The clinic's other courses on ``instrument_id`` (:func:`history.load_clinic_courses`)."""
+    courses = load_clinic_courses(clinic_id, instrument_id)
+    return [course for pk, course in courses.items() if pk != exclude_episode]
 
 
 def baseline_index(marks: Sequence[Mark], since: dt.date | None) -> int | None:

@@ -11,7 +11,8 @@ from alliance.accounts.access import require_role
 from alliance.accounts.http import request_user
 from alliance.accounts.models import Role, User
 from alliance.care.models import Episode
-from alliance.core.errors import Conflict, DomainError, InvalidInput, NotFound, PermissionDenied
+from alliance.care.views.common import status_of
+from alliance.core.errors import DomainError, InvalidInput
 from alliance.goals.models import Goal
 from alliance.measures import progress
 from alliance.measures.access import get_current_responses, get_responses_for_user
@@ -36,14 +37,6 @@ AFTER_CHOICE = {
 }
 
 
-def _status(exc: DomainError) -> int:
-    if isinstance(exc, NotFound):
-        raise exc
-    if isinstance(exc, Conflict):
-        return 409
-    return 403 if isinstance(exc, PermissionDenied) else 400
-
-
 # The fit review ---------------------------------------------------------------------------------
 
 
@@ -60,7 +53,7 @@ def fit_review(request: HttpRequest, episode_id: int) -> HttpResponse:
     try:
         review = actions.do_submit_fit_review(viewer, episode=episode, answers=form.cleaned_data)
     except DomainError as exc:
-        return _page(request, episode, side, form, status=_status(exc), error=exc.detail)
+        return _page(request, episode, side, form, status=status_of(exc), error=exc.detail)
     return _after_submit(request, episode, side, review)
 
 
@@ -119,7 +112,7 @@ def fit_review_request(request: HttpRequest, episode_id: int) -> HttpResponse:
     except DomainError as exc:
         side = episode.side_of(viewer)
         return _page(
-            request, episode, side, _blank_form(side), status=_status(exc), error=exc.detail
+            request, episode, side, _blank_form(side), status=status_of(exc), error=exc.detail
         )
     return redirect("fit-review", episode_id=episode.pk)
 
@@ -137,7 +130,7 @@ def history_consent(request: HttpRequest, episode_id: int) -> HttpResponse:
         try:
             done = _consent_change(viewer, episode, request.POST.get("action", ""))
         except DomainError as exc:
-            error, status = exc.detail, _status(exc)
+            error, status = exc.detail, status_of(exc)
         else:
             messages.success(request, done)
             return redirect("history-consent", episode_id=episode.pk)

@@ -1,4 +1,4 @@
-"""Small helpers the care pages share."""
+"""Small helpers the care pages share (the fit-review pages use status_of too)."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ def url_or_none(name: str, *args: object) -> str | None:
 
 
 def status_of(exc: DomainError) -> int:
+    """The status of a page shown again with a refusal; NotFound goes on to the 404 page."""
     if isinstance(exc, NotFound):
         raise exc
     if isinstance(exc, Conflict):
