@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+# Data sets built once per session (the demo clinic, the authorization world): see the module.
+pytest_plugins = ["tests.shared_data"]
+
 
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings: pytest.FixtureRequest) -> None:

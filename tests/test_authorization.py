@@ -21,6 +21,7 @@ B with client_b and staff_b.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import json
 from collections.abc import Iterator
@@ -46,6 +47,7 @@ from alliance.notes.tests import authz as notes_authz
 from alliance.reviews.tests import authz as reviews_authz
 from tests.authz_row import Row
 from tests.factories import make_client, make_clinic, make_staff, make_therapist
+from tests.shared_data import data_set
 
 # Placeholders: ``{target}`` is the person the request is about (client_a), ``{episode}``,
 # ``{response}`` and ``{alert}`` are client_a's episode, check-in and safety alert, and
@@ -362,8 +364,9 @@ class World:
         return next(name for name, value in vars(self).items() if value == user)
 
 
-@pytest.fixture
-def world(db: None) -> World:
+@data_set
+def authz_world() -> World:
+    """The world, built once per session; tests get a copy of it from ``world``."""
     clinic_a, clinic_b = make_clinic(), make_clinic()
     world = World(
         client_a=make_client(clinic=clinic_a),
@@ -424,6 +427,13 @@ def world(db: None) -> World:
     for app in APPS:
         world.ids.update(app.extend_world(world))
     return world
+
+
+@pytest.fixture
+def world(authz_world: World) -> World:
+    """The world as built: its rows are rolled back after each test (tests/shared_data.py), and
+    each test gets its own copy of the objects, so a change made in memory does not leak."""
+    return copy.deepcopy(authz_world)
 
 
 def _fill(value: object, world: World, actor: str) -> object:
