@@ -14,6 +14,7 @@ from alliance.core import vocabulary
 from alliance.demo.generator import DemoClinic, generate_clinic
 from alliance.demo.loader import DEMO_PASSWORD, demo_settings
 from alliance.directory.models import StandingSlot, TherapistProfile
+from alliance.web.tests.demo_data import LoadedDemo
 
 
 def run_demo(*args: str) -> str:
@@ -56,11 +57,10 @@ def assert_logins_printed(output: str, demo: DemoClinic) -> None:
         assert User.objects.get(email=email).role == ("client" if role == "waiting" else role)
 
 
-@pytest.mark.django_db
-def test_demo_loads_once_and_prints_the_log_ins_each_time() -> None:
+def test_demo_loads_once_and_prints_the_log_ins_each_time(loaded_demo: LoadedDemo) -> None:
     demo = generate_clinic(demo_settings())
 
-    first = run_demo()
+    first = loaded_demo.output  # the first run, on an empty database
     after_first = counts()
     second = run_demo()
 
@@ -75,12 +75,10 @@ def test_demo_loads_once_and_prints_the_log_ins_each_time() -> None:
     assert_logins_printed(second, demo)
 
 
-@pytest.mark.django_db
-def test_every_person_added_is_audited_and_the_chain_is_intact() -> None:
+def test_every_person_added_is_audited_and_the_chain_is_intact(loaded_demo: LoadedDemo) -> None:
     demo = generate_clinic(demo_settings())
 
-    run_demo()
-    run_demo()
+    run_demo()  # the second run, after the first that loaded the clinic
 
     report = verify_chain()
     assert report.ok, report.reason
@@ -98,11 +96,8 @@ def test_every_person_added_is_audited_and_the_chain_is_intact() -> None:
     assert set(created.values_list("actor", flat=True)) == {None}
 
 
-@pytest.mark.django_db
-def test_demo_people_can_log_in_with_the_printed_password() -> None:
+def test_demo_people_can_log_in_with_the_printed_password(loaded_demo: LoadedDemo) -> None:
     demo = generate_clinic(demo_settings())
-
-    run_demo()
 
     for email, role in [
         (demo.staff[0].email, Role.STAFF),
@@ -119,11 +114,10 @@ def _subset(values: list[str], vocabulary_codes: dict[str, str]) -> bool:
     return set(values) <= set(vocabulary_codes)
 
 
-@pytest.mark.django_db
-def test_demo_profiles_use_vocabulary_codes_and_therapists_have_slots() -> None:
+def test_demo_profiles_use_vocabulary_codes_and_therapists_have_slots(
+    loaded_demo: LoadedDemo,
+) -> None:
     demo = generate_clinic(demo_settings())
-
-    run_demo()
 
     therapists = TherapistProfile.objects.prefetch_related("slots")
     assert therapists.count() == len(demo.therapists)

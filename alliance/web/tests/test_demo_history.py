@@ -17,12 +17,11 @@ from alliance.matching import engine
 from alliance.matching.models import Intake
 from alliance.measures.models import Response
 from alliance.reviews.models import FitReview, HistoryConsent
+from alliance.web.tests.demo_data import LoadedDemo
 
 
-def test_demo_history_is_loaded_once_and_is_plausible(db: None) -> None:
-    out = StringIO()
-    call_command("demo", "--no-serve", stdout=out)
-    assert "Session history:" in out.getvalue()
+def test_demo_history_is_loaded_once_and_is_plausible(loaded_demo: LoadedDemo) -> None:
+    assert "Session history:" in loaded_demo.output
     episodes = Episode.objects.count()
     responses = Response.objects.count()
     assert episodes >= 400
@@ -54,10 +53,10 @@ def test_demo_history_is_loaded_once_and_is_plausible(db: None) -> None:
     assert verify_chain().ok
 
 
-def test_sample_client_is_in_active_therapy_with_the_sample_therapist(db: None) -> None:
-    out = StringIO()
-    call_command("demo", "--no-serve", stdout=out)
-    logins = dict(line.split() for line in out.getvalue().splitlines() if line.startswith("  "))
+def test_sample_client_is_in_active_therapy_with_the_sample_therapist(
+    loaded_demo: LoadedDemo,
+) -> None:
+    logins = dict(line.split() for line in loaded_demo.output.splitlines() if line.startswith("  "))
     episode = Episode.objects.get(client__email=logins["client"], state="active")
     assert episode.therapist.email == logins["therapist"]
     assert Response.objects.filter(episode=episode, respondent=episode.client).count() >= 6
@@ -75,8 +74,7 @@ def test_sample_client_is_in_active_therapy_with_the_sample_therapist(db: None) 
     assert episode.goals.filter(state="proposed", proposed_by=episode.therapist).count() == 1
 
 
-def test_demo_frames_sessions_and_continuity(db: None) -> None:
-    call_command("demo", "--no-serve", stdout=StringIO())
+def test_demo_frames_sessions_and_continuity(loaded_demo: LoadedDemo) -> None:
     states = set(Episode.objects.values_list("state", flat=True))
     assert states == {"trial", "active", "paused", "ended", "transferred"}
     # Every episode has an agreed frame; some have a second accepted version.
