@@ -10,9 +10,6 @@ from django.core.cache import cache
 # Data sets built once per session (the demo clinic, the authorization world): see the module.
 pytest_plugins = ["tests.shared_data"]
 
-# Data sets built once per session (the demo clinic, the authorization world): see the module.
-pytest_plugins = ["tests.shared_data"]
-
 
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings: pytest.FixtureRequest) -> None:

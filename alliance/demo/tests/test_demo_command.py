@@ -15,7 +15,6 @@ from alliance.demo.generator import DemoClinic, generate_clinic
 from alliance.demo.loader import DEMO_PASSWORD, demo_settings
 from alliance.demo.tests.demo_data import LoadedDemo
 from alliance.directory.models import StandingSlot, TherapistProfile
-from alliance.web.tests.demo_data import LoadedDemo
 
 
 def run_demo(*args: str) -> str:

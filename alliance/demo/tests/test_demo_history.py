@@ -18,7 +18,6 @@ from alliance.matching import engine
 from alliance.matching.models import Intake
 from alliance.measures.models import Response
 from alliance.reviews.models import FitReview, HistoryConsent
-from alliance.web.tests.demo_data import LoadedDemo
 
 
 def test_demo_history_is_loaded_once_and_is_plausible(loaded_demo: LoadedDemo) -> None:
