@@ -273,11 +273,10 @@ def bench_dashboard(big: Caseload, small: Caseload, runs: int = 30) -> None:
 
 
 def bench_evaluate(episode_pk: int, runs: int = 50, cold_runs: int = 20) -> None:
+    from django.core.cache import cache
     from django.db import connection, transaction
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
-
-    from django.core.cache import cache
 
     from alliance.alerts.monitoring import evaluate_episode
     from alliance.care.models import Episode
@@ -388,9 +387,8 @@ def run() -> None:
         from benchmarks.__main__ import _setup
 
         _setup()
-    from django.db import transaction
-
     from django.core.cache import cache
+    from django.db import transaction
 
     from tests.factories import make_clinic
 
