@@ -16,9 +16,8 @@ from alliance.alerts.tests.helpers import NOW, alert_for, episode_in
 from alliance.audit.models import AuditEvent
 from alliance.web.management.commands import jobs
 
-pytestmark = pytest.mark.django_db
 
-
+@pytest.mark.django_db
 def test_once_escalates_an_overdue_safety_alert_as_the_scheduler() -> None:
     alert = alert_for(episode_in(), kind=AlertKind.SAFETY, created_at=NOW)
     out = StringIO()
@@ -53,6 +52,7 @@ def test_the_loop_runs_each_job_on_its_interval_and_stops_with_its_parent(monkey
         return True
 
     monkeypatch.setattr(jobs, "run_job", record)
+    monkeypatch.setattr(jobs, "close_old_connections", lambda: ran.append(("reconnect",)))
     clock = itertools.count(0.0, 30.0)  # each turn of the loop is 30 s later
     monkeypatch.setattr(jobs.time, "monotonic", lambda: next(clock))
     monkeypatch.setattr(jobs.time, "sleep", lambda seconds: None)
@@ -65,3 +65,4 @@ def test_the_loop_runs_each_job_on_its_interval_and_stops_with_its_parent(monkey
     assert len(escalations) == 3  # at 0, 60 and 120 s of five 30-s turns
     assert ran.count(("sessions", "extend")) == 1
     assert ran.count(("reviews", "open-due")) == 1
+    assert ran[::2] == [("reconnect",)] * 5  # a dead connection is dropped before every job

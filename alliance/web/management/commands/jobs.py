@@ -18,7 +18,7 @@ from typing import Any
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
-from django.db import connection
+from django.db import close_old_connections
 
 logger = logging.getLogger("alliance.jobs")
 
@@ -43,8 +43,6 @@ def run_job(job: Job) -> bool:
     except Exception:  # one failing job must not stop the others
         logger.exception("job %s failed", " ".join(job.command))
         return False
-    finally:
-        connection.close()
     return True
 
 
@@ -73,6 +71,7 @@ class Command(BaseCommand):
             now = time.monotonic()
             for job in JOBS:
                 if now >= next_run[job]:
+                    close_old_connections()  # a long-lived loop must not keep a dead connection
                     run_job(job)
                     next_run[job] = now + job.every_seconds * scale
             time.sleep(min(1.0, 60 * scale))
