@@ -3,9 +3,12 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# Test processes (pytest-xdist): one per core by default; WORKERS=0 runs in this process.
+WORKERS ?= auto
+FAST := not slow and not browser and not subprocess and not postgres
 
 .DEFAULT_GOAL := help
-.PHONY: help demo serve test lint fmt types contract pytest bench lock clean
+.PHONY: help demo serve test test-fast lint fmt types contract pytest bench lock clean
 
 help:  ## Show this list
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -30,6 +33,9 @@ serve: $(VENV)/.base  ## Serve without reloading the demo
 
 test: $(VENV)/.dev lint types contract pytest  ## Install dev tools; run lint, types, import contract and all tests
 
+test-fast: $(VENV)/.dev lint  ## Lint and the fast tier: no slow, browser, subprocess or PostgreSQL tests
+	$(BIN)/python -m pytest -n $(WORKERS) --dist worksteal -m "$(FAST)" $(PYTEST_ARGS)
+
 lint: $(VENV)/.dev  ## ruff: lint and formatting
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -44,8 +50,8 @@ types: $(VENV)/.dev  ## mypy (strict on core/)
 contract: $(VENV)/.dev  ## import-linter: core imports no Django
 	$(BIN)/lint-imports
 
-pytest: $(VENV)/.dev  ## The test suite (browser tests run when /usr/bin/chromium exists)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+pytest: $(VENV)/.dev  ## The whole suite, in parallel (browser tests run when /usr/bin/chromium exists)
+	$(BIN)/python -m pytest -n $(WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 bench: $(VENV)/.dev  ## Benchmarks; print measured figures
 	$(BIN)/python -m benchmarks

@@ -6,9 +6,23 @@ from collections.abc import Iterator
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 
 # Data sets built once per session (the demo clinic, the authorization world): see the module.
 pytest_plugins = ["tests.shared_data"]
+
+ON_SQLITE = "SKIP postgres tests: they need PostgreSQL (run with DATABASE_URL=postgres://...)"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # The markers are listed in pyproject.toml; `make test-fast` leaves slow, browser,
+    # subprocess and postgres tests out.
+    if connection.vendor == "postgresql":
+        return
+    skip = pytest.mark.skip(reason=ON_SQLITE)
+    for item in items:
+        if item.get_closest_marker("postgres"):
+            item.add_marker(skip)
 
 
 @pytest.fixture(autouse=True)

@@ -127,6 +127,7 @@ print(json.dumps({"imported": names, "loaded": sorted(sys.modules)}))
 """
 
 
+@pytest.mark.subprocess
 def test_importing_core_does_not_load_django() -> None:
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PYTHONPATH": str(ROOT)}
 

@@ -35,13 +35,13 @@ _skipped: list[str] = []
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if CHROMIUM.exists():
-        return
     skip = pytest.mark.skip(reason=SKIP_LINE)
     for item in items:
         if HERE in item.path.parents:
-            item.add_marker(skip)
-            _skipped.append(item.nodeid)
+            item.add_marker(pytest.mark.browser)
+            if not CHROMIUM.exists():
+                item.add_marker(skip)
+                _skipped.append(item.nodeid)
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:

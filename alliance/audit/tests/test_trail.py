@@ -188,10 +188,9 @@ def test_the_database_refuses_a_queryset_update() -> None:
     assert AuditEvent.objects.get(seq=2).data == {"n_items": 2}
 
 
+@pytest.mark.postgres  # SQLite keeps DELETE possible for the test runner; verify_chain catches it
 @pytest.mark.django_db
 def test_the_database_refuses_a_raw_delete_on_postgresql() -> None:
-    if connection.vendor != "postgresql":
-        pytest.skip("SQLite keeps DELETE possible for the test runner; verify_chain catches it")
     _record_events(3)
 
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
@@ -305,13 +304,11 @@ N_THREADS = 8
 N_PER_THREAD = 10
 
 
+# pytest-django's shared-cache in-memory SQLite answers "database table is locked" instead of
+# waiting; test_concurrent_writers_on_a_sqlite_file_never_fork_the_chain covers SQLite.
+@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_writers_never_fork_the_chain() -> None:
-    if connection.vendor == "sqlite":
-        pytest.skip(
-            "pytest-django's shared-cache in-memory SQLite answers 'database table is locked' "
-            "instead of waiting; test_concurrent_writers_on_a_sqlite_file covers SQLite"
-        )
     barrier = threading.Barrier(N_THREADS, timeout=30)
     errors: list[BaseException] = []
 
@@ -379,6 +376,8 @@ print(json.dumps({{"errors": errors, "ok": report.ok, "n_checked": report.n_chec
 """
 
 
+@pytest.mark.slow
+@pytest.mark.subprocess
 def test_concurrent_writers_on_a_sqlite_file_never_fork_the_chain(tmp_path: Path) -> None:
     script = tmp_path / "writers.py"
     script.write_text(_SQLITE_WRITERS)

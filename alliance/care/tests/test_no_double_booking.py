@@ -24,11 +24,6 @@ from tests.factories import make_therapist
 
 pytestmark = pytest.mark.time_machine(NOW, tick=False)
 
-requires_postgresql = pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="the race needs real concurrent transactions: PostgreSQL (run with DATABASE_URL)",
-)
-
 TEN = utc(2026, 3, 10, 10)
 
 
@@ -194,7 +189,7 @@ def _race(attempts: list[Callable[[], object]]) -> list[str]:
     return sorted(outcomes)
 
 
-@requires_postgresql
+@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_eight_extra_sessions_racing_for_one_therapist_time_exactly_one_wins() -> None:
     first = start_episode()
@@ -216,7 +211,7 @@ def test_eight_extra_sessions_racing_for_one_therapist_time_exactly_one_wins() -
     assert Session.objects.count() == 1
 
 
-@requires_postgresql
+@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_eight_moves_racing_for_one_therapist_time_exactly_one_wins() -> None:
     first = start_episode()

@@ -16,6 +16,8 @@ from alliance.demo.loader import DEMO_PASSWORD, demo_settings
 from alliance.demo.tests.demo_data import LoadedDemo
 from alliance.directory.models import StandingSlot, TherapistProfile
 
+pytestmark = pytest.mark.slow
+
 
 def run_demo(*args: str) -> str:
     out = StringIO()

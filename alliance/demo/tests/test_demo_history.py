@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from io import StringIO
 
+import pytest
 from django.core.management import call_command
 from django.db.models import Count
 from django.utils import timezone
@@ -18,6 +19,8 @@ from alliance.matching import engine
 from alliance.matching.models import Intake
 from alliance.measures.models import Response
 from alliance.reviews.models import FitReview, HistoryConsent
+
+pytestmark = pytest.mark.slow
 
 
 def test_demo_history_is_loaded_once_and_is_plausible(loaded_demo: LoadedDemo) -> None:

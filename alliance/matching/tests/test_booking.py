@@ -71,12 +71,9 @@ def test_booking_a_therapist_who_does_not_fit_is_refused(db: None) -> None:
     assert not SlotBooking.objects.exists()
 
 
+@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_clients_racing_for_one_slot_exactly_one_wins() -> None:
-    if connection.vendor != "postgresql":
-        pytest.skip(
-            "the race needs real concurrent transactions: PostgreSQL (run with DATABASE_URL)"
-        )
     clinic, first = clinic_with_client()
     clients = [first, *(make_client(clinic=clinic) for _ in range(7))]
     profile = therapist(clinic, capacity=10)

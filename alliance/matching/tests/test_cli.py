@@ -111,6 +111,7 @@ def test_match_on_the_database_by_intake_id() -> None:
     assert [r["therapist"] for r in result] == [str(profile.pk)]
 
 
+@pytest.mark.subprocess
 def test_exit_code_and_one_line_in_a_real_process(tmp_path: Path) -> None:
     env = {**os.environ, "ALLIANCE_DATA_DIR": str(tmp_path)}
     env.pop("DATABASE_URL", None)

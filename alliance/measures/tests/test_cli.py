@@ -126,6 +126,7 @@ def test_score_phq9_difficulty_never_enters_the_total() -> None:
     assert "phq9-difficulty" not in without["answers"]
 
 
+@pytest.mark.subprocess
 @pytest.mark.parametrize(
     ("answers", "total", "band"),
     [
@@ -667,6 +668,7 @@ def test_instruments_import_of_a_missing_file(tmp_path: Path) -> None:
 # --- the real entry point, in subprocesses ----------------------------------------------------
 
 
+@pytest.mark.subprocess
 def test_subprocess_prints_one_json_document(tmp_path: Path) -> None:
     result = _subprocess(tmp_path, "score", "phq-9", "--answers", PHQ9_EXAMPLE)
 
@@ -676,6 +678,7 @@ def test_subprocess_prints_one_json_document(tmp_path: Path) -> None:
     assert (data["total"], data["band"], data["flags"]) == (9, "mild", {"item9_risk": True})
 
 
+@pytest.mark.subprocess
 def test_subprocess_gas_with_a_leading_negative_level(tmp_path: Path) -> None:
     result = _subprocess(tmp_path, "gas", "--levels", "-1,0,2")
 
@@ -697,6 +700,7 @@ def test_subprocess_bad_input_exits_2_with_one_line(
     assert problem in _assert_one_line_error(_subprocess(tmp_path, *args), args[0])
 
 
+@pytest.mark.subprocess
 def test_subprocess_import_into_a_fresh_database(tmp_path: Path) -> None:
     assert _subprocess(tmp_path, "migrate", "-v", "0").returncode == 0
     bad = _write(tmp_path / "bad.json", _pack("ors", instrument="srs"))

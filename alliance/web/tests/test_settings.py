@@ -17,6 +17,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+pytestmark = pytest.mark.subprocess
+
 SECRET = secrets.token_urlsafe(50)
 PRODUCTION = {
     "ALLIANCE_PRODUCTION": "1",

@@ -137,6 +137,7 @@ weights = st.builds(
 EFFECT = TherapistEffectiveness(min_cases=2, prior_cases=2.0)
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None)
 @given(roster=rosters(), outcomes=outcome_sets(), w=weights, data=st.data())
 def test_rank_returns_exactly_the_feasible_therapists_in_order(
@@ -151,6 +152,7 @@ def test_rank_returns_exactly_the_feasible_therapists_in_order(
     assert keys == sorted(keys)
 
 
+@pytest.mark.slow
 @settings(max_examples=80, deadline=None)
 @given(roster=rosters(), outcomes=outcome_sets(), data=st.data())
 def test_ranking_does_not_depend_on_roster_order(
@@ -226,6 +228,7 @@ def reference_score(matcher: Matcher, therapist: Therapist, intake: Intake) -> f
     return 100 * total / w.total
 
 
+@pytest.mark.slow
 @settings(max_examples=80, deadline=None)
 @given(roster=rosters(), outcomes=outcome_sets(), w=weights, data=st.data())
 def test_scores_follow_the_documented_formula(

@@ -168,6 +168,7 @@ def test_does_not_touch_the_global_random_state() -> None:
     assert random.getstate() == before
 
 
+@pytest.mark.subprocess
 def test_is_stable_across_processes(clinic: DemoClinic) -> None:
     # Seeds must not depend on hash randomisation: another interpreter gives the same roster.
     code = (
@@ -185,6 +186,7 @@ def test_is_stable_across_processes(clinic: DemoClinic) -> None:
     assert out.stdout.strip() == str([t.email for t in clinic.therapists])
 
 
+@pytest.mark.subprocess
 def test_core_demo_imports_no_django() -> None:
     code = (
         "import sys, alliance.demo.generator; "
