@@ -80,8 +80,8 @@ def bench_audit(n_events: int = 2000) -> None:
 
 
 def bench_demo() -> None:
+    from alliance.demo.actions import do_load_demo_clinic
     from alliance.demo.generator import DemoSettings, generate_clinic
-    from alliance.demo.loader import do_load_demo_clinic
 
     start = time.perf_counter()
     clinic = generate_clinic(DemoSettings())
@@ -124,7 +124,7 @@ def bench_scoring(n: int = 20_000) -> None:
 def bench_check_in(n: int = 200) -> None:
     import datetime as dt
 
-    from alliance.care.actions import do_start_episode
+    from alliance.care.actions.episodes import do_start_episode
     from alliance.measures.actions import do_submit_response
     from tests.factories import make_client, make_clinic, make_therapist
 
@@ -156,8 +156,8 @@ def bench_check_in(n: int = 200) -> None:
 def bench_demo_history() -> None:
     from zoneinfo import ZoneInfo
 
+    from alliance.demo.actions import do_load_demo_history
     from alliance.demo.generator import DemoSettings, generate_clinic, generate_history
-    from alliance.demo.loader import do_load_demo_history
     from alliance.measures import registry
 
     clinic = generate_clinic(DemoSettings())

@@ -3,7 +3,7 @@
 One therapist with 60 open episodes (and one with 5, for the query count), each with an agreed
 frame (proposed and accepted through ``care.frames``, so the next 8 weeks are planned) and 12
 weeks of history: held sessions, client and therapist Alliance Check-ins and PHQ-9s (scored by
-``core.measures``, stored in bulk as ``config.demo_loader`` does), and two open alerts. Measured:
+``core.measures``, stored in bulk as ``demo.actions`` does), and two open alerts. Measured:
 
 - the therapist's home page (``therapist-home``): time per GET, and queries for 60 vs 5 clients;
 - ``alerts.monitoring.evaluate_episode`` on an episode whose rules fire (rolled back each run),
@@ -91,7 +91,7 @@ def build_caseload(clinic: Clinic, n: int, tag: str) -> Caseload:
 
     from alliance.accounts.models import ClientProfile, Role, User
     from alliance.alerts.models import Alert, AlertKind, Priority
-    from alliance.care.frames import do_accept_frame, do_propose_frame
+    from alliance.care.actions.frames import do_accept_frame, do_propose_frame
     from alliance.care.models import Episode, EpisodeState, Session, SessionStatus
     from alliance.core.measures import score_response
     from alliance.measures import registry
@@ -316,10 +316,12 @@ def bench_extend(episode_pk: int, runs: int = 30) -> None:
     from django.db import transaction
     from django.utils import timezone
 
-    from alliance.care.frames import extend_sessions
+    from alliance.accounts.actions import scheduler_actor
+    from alliance.care.actions.frames import do_extend_sessions
     from alliance.care.models import Episode, Session, SessionStatus
 
     today = timezone.localdate()
+    actor = scheduler_actor()
     times, created = [], []
     for _ in range(runs):
         future = Session.objects.filter(
@@ -329,14 +331,14 @@ def bench_extend(episode_pk: int, runs: int = 30) -> None:
         episode = Episode.objects.get(pk=episode_pk)
         start = time.perf_counter()
         with transaction.atomic():
-            clashes = extend_sessions(episode, today=today)
+            planned = do_extend_sessions(actor, episodes=[episode], today=today)
         times.append(time.perf_counter() - start)
-        assert not clashes
+        assert not planned.clashes
         created.append(future.count())
     made = f"{min(created)}" if min(created) == max(created) else f"{min(created)}-{max(created)}"
     print(
-        f"extend_sessions, one episode from empty to the 8-week horizon ({made} sessions "
-        f"created, each in a savepoint checked against double booking): {_summary(times)}"
+        f"do_extend_sessions, one episode from empty to the 8-week horizon ({made} sessions "
+        f"created in one insert, checked by the database against double booking): {_summary(times)}"
     )
 
 

@@ -9,7 +9,7 @@ import factory
 from django.test import Client
 
 from alliance.accounts.models import ClientProfile, Clinic, Role, User
-from alliance.care.actions import do_start_episode
+from alliance.care.actions.episodes import do_start_episode
 from alliance.care.models import Episode
 from alliance.directory.models import StandingSlot, TherapistProfile
 

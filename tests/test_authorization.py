@@ -36,7 +36,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from alliance.accounts.models import User
 from alliance.alerts.models import Alert
 from alliance.alerts.tests import authz as alerts_authz
-from alliance.care.actions import do_start_episode
+from alliance.care.actions.episodes import do_start_episode
 from alliance.care.tests import authz as care_authz
 from alliance.care.tests import authz_api as care_api_authz
 from alliance.contact.tests import authz as contact_authz

@@ -59,26 +59,32 @@ def build_safety_alerts(response: Response, instrument: Instrument) -> list[Aler
     ]
 
 
-def store_safety_alerts(response: Response, instrument: Instrument) -> list[Alert]:
-    """Open the response's safety alerts, unaudited: the submission that caused them appends
-    their events with its own (see :func:`raised_events`)."""
+@transaction.atomic(savepoint=False)  # part of the caller's transaction: no extra savepoint
+def do_open_safety_alerts(response: Response, instrument: Instrument) -> list[Alert]:
+    """Open the response's safety alerts. Only ever part of a submission, which appends their
+    events with its own, its submitter as actor (see :func:`raised_events`)."""
     alerts = build_safety_alerts(response, instrument)
     Alert.objects.bulk_create(alerts)
     return alerts
 
 
-def raise_alerts(alerts: Sequence[Alert]) -> list[Alert]:
-    """Store new monitoring alerts (see :func:`store_alerts`) and audit those stored."""
-    stored = store_alerts(alerts)
-    record_events(raised_events(stored))
+@transaction.atomic(savepoint=False)  # part of the caller's transaction: no extra savepoint
+def do_raise_alerts(
+    actor: User | None, *, alerts: Sequence[Alert], audit: bool = True
+) -> list[Alert]:
+    """Store new monitoring alerts, skipping any whose ``cause`` already raised one, and audit
+    those stored with the actor whose change raised them; returns those stored. With
+    ``audit=False`` the caller appends their events (:func:`raised_events`) with its own.
+
+    One insert in the common case; the savepoint keeps a lost race on the unique ``cause``
+    from breaking the caller's transaction, and then each alert is tried alone."""
+    stored = _store_alerts(alerts)
+    if audit:
+        record_events(raised_events(stored, actor=actor))
     return stored
 
 
-def store_alerts(alerts: Sequence[Alert]) -> list[Alert]:
-    """Store new alerts, skipping any whose ``cause`` already raised one; returns those stored,
-    unaudited. Call it inside the caller's transaction: one insert in the common case; the
-    savepoint keeps a lost race on the unique ``cause`` from breaking that transaction, and
-    then each alert is tried alone."""
+def _store_alerts(alerts: Sequence[Alert]) -> list[Alert]:
     if not alerts:
         return []
     try:
@@ -89,12 +95,16 @@ def store_alerts(alerts: Sequence[Alert]) -> list[Alert]:
     return list(alerts)
 
 
-def raised_events(alerts: Sequence[Alert]) -> list[Event]:
+def raised_events(alerts: Sequence[Alert], *, actor: User | None = None) -> list[Event]:
     """The trail says an alert exists and of which kind, never its rule or figures; a safety
-    alert not even its kind ("an alert about this client" is all)."""
+    alert not even its kind ("an alert about this client" is all). The actor is whoever's
+    change raised it; a check-in fills in its submitter when it appends these."""
     return [
         Event(
-            "alerts.alert.raised", None, a, None if a.kind == AlertKind.SAFETY else {"kind": a.kind}
+            "alerts.alert.raised",
+            actor,
+            a,
+            None if a.kind == AlertKind.SAFETY else {"kind": a.kind},
         )
         for a in alerts
     ]

@@ -26,8 +26,8 @@ from django.core.cache import cache
 from django.db.models import BooleanField, Case, Value, When
 from django.utils import timezone
 
-from alliance.accounts.models import Clinic
-from alliance.alerts.actions import raise_alerts, store_alerts
+from alliance.accounts.models import Clinic, User
+from alliance.alerts.actions import do_raise_alerts
 from alliance.alerts.dropout import (
     CHECKIN,
     PRIMARY_OUTCOME,
@@ -116,10 +116,11 @@ class _Facts:
 
 
 def evaluate_episode(
-    episode: Episode, *, now: dt.datetime, audit: bool = True
+    episode: Episode, *, now: dt.datetime, actor: User | None = None, audit: bool = True
 ) -> EpisodeMonitoring:
     """Assess rupture, not-on-track (PHQ-9, GAD-7), dropout risk and the fit review as of
-    ``now`` and raise the alerts that fire. Call it inside the transaction that changed the
+    ``now`` and raise the alerts that fire, audited with ``actor`` (whose change set them off;
+    the scheduler for a scheduled run). Call it inside the transaction that changed the
     episode's responses or sessions. With ``audit=False`` the caller appends the raised alerts'
     events itself (``alerts.actions.raised_events``), with its own action's."""
     facts = _load(episode)
@@ -132,7 +133,7 @@ def evaluate_episode(
         new = [alert for alert in facts.candidates if not _already_raised(alert, facts)]
         for alert in new:
             alert.created_at = now
-        raised = raise_alerts(new) if audit else store_alerts(new)
+        raised = do_raise_alerts(actor, alerts=new, audit=audit)
     return EpisodeMonitoring(rupture, tracks, trajectories, dropout, fit_review, tuple(raised))
 
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from alliance.alerts.actions import raised_events, store_safety_alerts
+from alliance.accounts.models import User
+from alliance.alerts.actions import do_open_safety_alerts, raised_events
 from alliance.alerts.monitoring import MONITORED, evaluate_episode
 from alliance.audit.trail import Event
 from alliance.care.models import Episode, Session
@@ -23,7 +24,7 @@ def raise_safety_alerts_for(responses: Sequence[Response], now: dt.datetime) -> 
     stored = [
         alert
         for response in responses
-        for alert in store_safety_alerts(response, registry.get_instrument(response.instrument))
+        for alert in do_open_safety_alerts(response, registry.get_instrument(response.instrument))
     ]
     return raised_events(stored)
 
@@ -42,6 +43,6 @@ def monitor_after_responses(responses: Sequence[Response], now: dt.datetime) -> 
     return raised_events(raised)
 
 
-def monitor_after_session(session: Session, now: dt.datetime) -> None:
+def monitor_after_session(session: Session, actor: User, now: dt.datetime) -> None:
     """Attendance feeds the rupture and dropout rules."""
-    evaluate_episode(session.episode, now=now)
+    evaluate_episode(session.episode, now=now, actor=actor)

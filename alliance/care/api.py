@@ -14,15 +14,15 @@ from pydantic import Field
 from alliance.accounts.http import request_user
 from alliance.accounts.models import User
 from alliance.care.access import get_clinical_episode_for_user, get_episodes_for_user
-from alliance.care.actions import do_pause_episode, do_resume_episode
-from alliance.care.frames import (
+from alliance.care.actions.episodes import do_pause_episode, do_resume_episode
+from alliance.care.actions.frames import (
     do_accept_frame,
     do_decline_frame,
     do_propose_frame,
     do_withdraw_frame,
 )
+from alliance.care.actions.sessions import do_cancel_session, do_move_session, do_record_outcome
 from alliance.care.models import Episode, FrameVersion, Session
-from alliance.care.sessions import do_cancel_session, do_move_session, do_record_outcome
 from alliance.core.errors import NotFound
 
 router = Router(tags=["care"])

@@ -10,15 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import secrets
 
 import icalendar
-from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from alliance.accounts.models import User
-from alliance.audit.trail import record_event
 from alliance.care.models import CalendarFeed, Format, Session, SessionStatus
 from alliance.core.errors import NotFound
 
@@ -26,30 +23,9 @@ PAST_DAYS = 30
 PRODID = "-//Alliance//Sessions//EN"
 
 
-def _hash(token: str) -> str:
+def token_hash(token: str) -> str:
+    """What is stored of a feed's token: its SHA-256, never the token."""
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-@transaction.atomic
-def do_create_calendar_feed(actor: User) -> tuple[CalendarFeed, str]:
-    """A new private address; any earlier one stops working. Returns the feed and its token."""
-    now = timezone.now()
-    CalendarFeed.objects.filter(user=actor, revoked_at__isnull=True).update(revoked_at=now)
-    token = secrets.token_urlsafe(32)
-    feed = CalendarFeed.objects.create(user=actor, token_hash=_hash(token), created_at=now)
-    record_event("care.calendar.created", actor=actor, obj=feed)
-    return feed, token
-
-
-@transaction.atomic
-def do_revoke_calendar_feed(actor: User) -> int:
-    """Stop the person's calendar address from working."""
-    feeds = list(CalendarFeed.objects.filter(user=actor, revoked_at__isnull=True))
-    for feed in feeds:
-        feed.revoked_at = timezone.now()
-        feed.save(update_fields=["revoked_at"])
-        record_event("care.calendar.revoked", actor=actor, obj=feed)
-    return len(feeds)
 
 
 def live_feed(user: User) -> CalendarFeed | None:
@@ -58,7 +34,7 @@ def live_feed(user: User) -> CalendarFeed | None:
 
 def feed_for_token(token: str) -> CalendarFeed:
     feed = (
-        CalendarFeed.objects.filter(token_hash=_hash(token), revoked_at__isnull=True)
+        CalendarFeed.objects.filter(token_hash=token_hash(token), revoked_at__isnull=True)
         .select_related("user")
         .first()
     )

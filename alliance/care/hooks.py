@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+from alliance.accounts.models import User
 from alliance.care.models import Session
 from alliance.lib.hooks import Hook
 
-# Sent once per recorded outcome or cancellation, inside its transaction: attendance feeds
-# the episode's monitoring (rupture and dropout rules).
-session_changed: Hook[[Session, dt.datetime], object] = Hook("care.session_changed")
+# Sent once per recorded outcome or cancellation, inside its transaction, with the person who
+# made it: attendance feeds the episode's monitoring (rupture and dropout rules) and the fit
+# review; what they store is audited with that person as actor.
+session_changed: Hook[[Session, User, dt.datetime], object] = Hook("care.session_changed")

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from alliance.accounts.models import User
-from alliance.care import actions
+from alliance.care.actions.episodes import do_offer_online_after_move
 
 
 def offer_online_to_clients(therapist: User, new_city: str) -> None:
     """A therapist moved city: clients seen in person are offered the same slot online."""
-    actions.offer_online_after_move(therapist, new_city=new_city)
+    do_offer_online_after_move(therapist, new_city=new_city)

@@ -16,7 +16,6 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from alliance.accounts.models import User
@@ -31,7 +30,7 @@ from alliance.care.models import (
     Session,
     SessionStatus,
 )
-from alliance.core.frame import Occurrence, horizon_end
+from alliance.core.frame import horizon_end
 from alliance.demo.generator import DemoEpisode
 from alliance.demo.generator.clinic import Slot
 
@@ -331,8 +330,8 @@ def transfer_one(history_episodes: Sequence[Episode]) -> None:
 def move_one_therapist(episodes: Sequence[Episode], exclude: User) -> User | None:
     """The therapist with the most in-person clients moves city: each is offered the same slot
     online (a real proposal through the care actions); a few have already accepted."""
-    from alliance.care.actions import offer_online_after_move
-    from alliance.care.frames import do_accept_frame
+    from alliance.care.actions.episodes import do_offer_online_after_move
+    from alliance.care.actions.frames import do_accept_frame
 
     counts: dict[int, int] = {}
     for episode in episodes:
@@ -346,58 +345,7 @@ def move_one_therapist(episodes: Sequence[Episode], exclude: User) -> User | Non
     new_city = "Edinburgh" if profile.city != "Edinburgh" else "Bristol"
     profile.city = new_city
     profile.save(update_fields=["city"])
-    offers = offer_online_after_move(mover, new_city=new_city)
+    offers = do_offer_online_after_move(mover, new_city=new_city)
     for offer in offers[: len(offers) // 2]:
         do_accept_frame(offer.episode.client, frame=offer)
     return mover
-
-
-def extend_ahead(episode: Episode, today: date) -> list[Session]:
-    """The weekly series of a running episode, planned to the horizon in one insert (the demo's
-    times never clash, and the database would refuse it if they did)."""
-    from alliance.core.frame import Standing, occurrences
-
-    episode.refresh_from_db(fields=["state", "resumed_after_frame"])
-    if episode.state not in ("trial", "active"):
-        return []
-    versions = [
-        v
-        for v in episode.frames.filter(state=FrameState.ACCEPTED)
-        if episode.resumed_after_frame is None or v.number > episode.resumed_after_frame
-    ]
-    known = set(episode.sessions.values_list("frame_id", "series_date"))
-    now = timezone.now()
-    planned = occurrences(
-        [
-            Standing(v.pk, v.weekday, v.start_time, v.minutes, v.time_zone, v.effective_from)
-            for v in versions
-        ],
-        today,
-        horizon_end(today),
-    )
-    try:
-        with transaction.atomic():
-            return _bulk_sessions(episode, planned, known, now)
-    except IntegrityError:  # only a course whose day was full (see weekly_times)
-        return []
-
-
-def _bulk_sessions(
-    episode: Episode,
-    planned: Sequence[Occurrence],
-    known: set[tuple[int, date | None]],
-    now: datetime,
-) -> list[Session]:
-    return Session.objects.bulk_create(
-        Session(
-            episode=episode,
-            client_id=episode.client_id,
-            therapist_id=episode.therapist_id,
-            frame_id=o.key,
-            series_date=o.series_date,
-            starts_at=o.starts_at,
-            ends_at=o.ends_at,
-        )
-        for o in planned
-        if o.starts_at > now and (o.key, o.series_date) not in known
-    )

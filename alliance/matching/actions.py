@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from alliance.accounts.models import Role, User
 from alliance.audit.trail import record_event
-from alliance.care.actions import do_end_episode, do_start_episode
-from alliance.care.frames import draft_first_frame
+from alliance.care.actions.episodes import do_end_episode, do_start_episode
+from alliance.care.actions.frames import do_draft_first_frame
 from alliance.care.models import OPEN_STATES, EndReason, Episode
 from alliance.core import vocabulary
 from alliance.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
@@ -175,9 +175,10 @@ def do_book_slot(
             "You already have an introductory call booked; cancel it first.", code="intro_booked"
         )
     booking = _take_slot(actor, intake, profile, slot, kind)
+    data: dict[str, object] = {"kind": kind}
     if kind == BookingKind.FIRST_SESSION:
-        _start_with_therapist(actor, intake, profile, slot, transfer=True)
-    record_event("matching.slot.booked", actor=actor, obj=booking, data={"kind": kind})
+        data |= _start_with_therapist(actor, intake, profile, slot, transfer=True)
+    record_event("matching.slot.booked", actor=actor, obj=booking, data=data)
     return booking
 
 
@@ -234,10 +235,11 @@ def _start_with_therapist(
     slot: StandingSlot,
     *,
     transfer: bool = False,
-) -> Episode:
+) -> dict[str, int]:
     """Take one of the therapist's open places and start the episode; the client's intro
     bookings are released (their standing slot is now the first session's). The first frame
-    is drafted from the booked slot, for both to accept.
+    is drafted from the booked slot, for both to accept. Returns the ids the booking's one
+    audit event names (intake, episode, frame): placing, starting and drafting are one intent.
 
     With ``transfer`` (the client's own booking) and a re-match intake, the episode the client
     is leaving ends as transferred in this same transaction: they are never with two
@@ -255,6 +257,7 @@ def _start_with_therapist(
                 client=intake.client,
                 therapist=profile.user,
                 started_on=timezone.localdate(),
+                audit=False,
             )
     except IntegrityError:
         # A simultaneous booking with another therapist won (one open episode per client).
@@ -265,15 +268,16 @@ def _start_with_therapist(
         active=False
     )
     Intake.objects.filter(pk=intake.pk).update(status=IntakeStatus.PLACED)
-    record_event("matching.intake.placed", actor=actor, obj=intake)
-    draft_first_frame(
-        episode,
+    frame = do_draft_first_frame(
+        actor,
+        episode=episode,
         weekday=slot.weekday,
         start=slot.start,
         minutes=slot.minutes,
         preferred_format=intake.format,
+        audit=False,
     )
-    return episode
+    return {"intake": intake.pk, "episode": episode.pk, "frame": frame.pk}
 
 
 def _end_rematched_episode(actor: User, intake: Intake, *, transfer: bool) -> None:
@@ -360,12 +364,12 @@ def do_confirm_assignment(actor: User, *, run: AssignmentRun) -> dict[str, int]:
                     intake=intake,
                     kind=BookingKind.FIRST_SESSION,
                 )
-                _start_with_therapist(actor, intake, profile, slots[0])
+                placed_ids = _start_with_therapist(actor, intake, profile, slots[0])
                 record_event(
                     "matching.slot.booked",
                     actor=actor,
                     obj=booking,
-                    data={"kind": BookingKind.FIRST_SESSION.value},
+                    data={"kind": BookingKind.FIRST_SESSION.value, **placed_ids},
                 )
         except (Conflict, InvalidInput, IntegrityError):
             skipped += 1

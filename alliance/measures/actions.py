@@ -7,6 +7,7 @@ required: docs/architecture.md#hooks).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -15,17 +16,29 @@ from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from alliance.accounts.models import User
+from alliance.accounts.models import Clinic, User
 from alliance.audit.trail import Event, record_event, record_events
 from alliance.care.models import Episode, Session, SessionStatus
 from alliance.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from alliance.core.measures import Instrument, InstrumentDefinitionError, score_response
 from alliance.core.measures.definitions import AnswerKind
 from alliance.core.measures.wording import apply_wording_pack
+from alliance.core.monitoring.schedule import (
+    InvalidSchedule,
+    ScheduleRule,
+    merge_schedule,
+    parse_schedule,
+)
 from alliance.measures import registry
 from alliance.measures.hooks import responses_stored
-from alliance.measures.models import RespondentRole, Response, WordingPack, score_columns
-from alliance.measures.schedules import session_of
+from alliance.measures.models import (
+    EpisodeSchedule,
+    RespondentRole,
+    Response,
+    WordingPack,
+    score_columns,
+)
+from alliance.measures.schedules import clinic_rules, rule_to_json, session_of
 
 MAX_COMMENT = 2000
 
@@ -122,7 +135,12 @@ def _submit(
         with transaction.atomic():
             Response.objects.bulk_create(fresh)
     if fresh:
-        caused = [event for events in responses_stored.send(fresh, now) for event in events]
+        # What the responses set off (alerts) is the submitter's doing too.
+        caused = [
+            dataclasses.replace(event, actor=actor)
+            for events in responses_stored.send(fresh, now)
+            for event in events
+        ]
         record_events([*(_audit_event(actor, r) for r in fresh), *caused], now=now)
     stored |= {response.submission_key: response for response in fresh}
     return [stored[s.submission_key] for s in submissions]
@@ -281,3 +299,63 @@ def do_record_crisis_screen(actor: User, *, response: Response, acknowledged: bo
         raise PermissionDenied("This screen belongs to the client who gave a risk answer.")
     action = "acknowledged" if acknowledged else "shown"
     record_event(f"measures.crisis_resources.{action}", actor=actor, obj=response)
+
+
+def _check_instruments(names: Sequence[str]) -> None:
+    known = set(registry.loaded_ids())
+    for name in names:
+        if name not in known:
+            raise InvalidSchedule(
+                f"{name} is not an installed instrument.", code="unknown_instrument"
+            )
+
+
+@transaction.atomic
+def do_set_episode_schedule(
+    actor: User,
+    *,
+    episode: Episode,
+    overrides: Sequence[ScheduleRule],
+    removed: Sequence[str],
+) -> EpisodeSchedule:
+    """The treating therapist changes the episode's schedule; the clinic's stays as it is."""
+    if actor.pk != episode.therapist_id:
+        raise PermissionDenied("Only the treating therapist changes this schedule.")
+    _check_instruments([rule.instrument for rule in overrides] + list(removed))
+    stored = [rule_to_json(rule) for rule in overrides]
+    merge_schedule(clinic_rules(episode.clinic), parse_schedule(stored), removed)
+    schedule, _ = EpisodeSchedule.objects.update_or_create(
+        episode=episode,
+        defaults={
+            "overrides": stored,
+            "removed": sorted(set(removed)),
+            "updated_by": actor,
+            "updated_at": timezone.now(),
+        },
+    )
+    data = {"episode_id": episode.pk, "n_overrides": len(stored), "n_removed": len(removed)}
+    record_event("measures.schedule.episode_changed", actor=actor, obj=schedule, data=data)
+    return schedule
+
+
+@transaction.atomic
+def do_set_clinic_schedule(
+    actor: User, *, clinic: Clinic, rules: Sequence[ScheduleRule] | None
+) -> Clinic:
+    """Staff set their clinic's default schedule; ``None`` goes back to Alliance's default."""
+    if not actor.is_clinic_staff or actor.clinic_id != clinic.pk:
+        raise PermissionDenied("Only staff of this clinic set its schedule.")
+    stored: list[dict[str, object]] = []
+    if rules is not None:
+        if not rules:
+            raise InvalidSchedule(
+                "Keep at least one measure in the schedule.", code="empty_schedule"
+            )
+        _check_instruments([rule.instrument for rule in rules])
+        stored = [rule_to_json(rule) for rule in rules]
+        parse_schedule(stored)
+    clinic.measurement_schedule = stored
+    clinic.save(update_fields=["measurement_schedule"])
+    data = {"n_rules": len(stored), "is_default": rules is None}
+    record_event("measures.schedule.clinic_changed", actor=actor, obj=clinic, data=data)
+    return clinic

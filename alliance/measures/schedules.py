@@ -10,10 +10,10 @@ status held) plus one, with one exception: on the local day of a held session, t
 the current one, so answers given that day, before or after it, belong to it and the check-in
 is not asked for twice. An earlier answer belongs to the session held on its day, or else to
 the next session after the ones held before it. Without any session recorded as held, every
-answer belongs to session 1. The session number each response stores (one per day with
-answers, measures.actions) is not used here: it counts check-in days, not sessions. Known
-limit: a check-in given the day after its session counts for the next session. Local days are
-in the active time zone (the viewer's).
+answer belongs to session 1. Each response stores this same number (``session_of``, in
+measures.actions), so responses, schedules, fit reviews and the pairing of client and
+therapist check-ins agree. Known limit: a check-in given the day after its session counts for
+the next session. Local days are in the active time zone (the viewer's).
 """
 
 from __future__ import annotations
@@ -24,19 +24,16 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from alliance.accounts.models import Clinic, User
-from alliance.audit.trail import record_event
 from alliance.care.models import Episode, Session, SessionStatus
 from alliance.core.errors import NotFound, PermissionDenied
 from alliance.core.measures import Instrument
 from alliance.core.measures.definitions import Respondent
 from alliance.core.monitoring.schedule import (
     DEFAULT_SCHEDULE,
-    InvalidSchedule,
     ScheduleRule,
     due_measures,
     merge_schedule,
@@ -207,63 +204,3 @@ def get_clinic_for_staff(viewer: User) -> Clinic:
     if viewer.clinic is None:
         raise NotFound("No clinic.")
     return viewer.clinic
-
-
-def _check_instruments(names: Sequence[str]) -> None:
-    known = set(registry.loaded_ids())
-    for name in names:
-        if name not in known:
-            raise InvalidSchedule(
-                f"{name} is not an installed instrument.", code="unknown_instrument"
-            )
-
-
-@transaction.atomic
-def do_set_episode_schedule(
-    actor: User,
-    *,
-    episode: Episode,
-    overrides: Sequence[ScheduleRule],
-    removed: Sequence[str],
-) -> EpisodeSchedule:
-    """The treating therapist changes the episode's schedule; the clinic's stays as it is."""
-    if actor.pk != episode.therapist_id:
-        raise PermissionDenied("Only the treating therapist changes this schedule.")
-    _check_instruments([rule.instrument for rule in overrides] + list(removed))
-    stored = [rule_to_json(rule) for rule in overrides]
-    merge_schedule(clinic_rules(episode.clinic), parse_schedule(stored), removed)
-    schedule, _ = EpisodeSchedule.objects.update_or_create(
-        episode=episode,
-        defaults={
-            "overrides": stored,
-            "removed": sorted(set(removed)),
-            "updated_by": actor,
-            "updated_at": timezone.now(),
-        },
-    )
-    data = {"episode_id": episode.pk, "n_overrides": len(stored), "n_removed": len(removed)}
-    record_event("measures.schedule.episode_changed", actor=actor, obj=schedule, data=data)
-    return schedule
-
-
-@transaction.atomic
-def do_set_clinic_schedule(
-    actor: User, *, clinic: Clinic, rules: Sequence[ScheduleRule] | None
-) -> Clinic:
-    """Staff set their clinic's default schedule; ``None`` goes back to Alliance's default."""
-    if not actor.is_clinic_staff or actor.clinic_id != clinic.pk:
-        raise PermissionDenied("Only staff of this clinic set its schedule.")
-    stored: list[dict[str, object]] = []
-    if rules is not None:
-        if not rules:
-            raise InvalidSchedule(
-                "Keep at least one measure in the schedule.", code="empty_schedule"
-            )
-        _check_instruments([rule.instrument for rule in rules])
-        stored = [rule_to_json(rule) for rule in rules]
-        parse_schedule(stored)
-    clinic.measurement_schedule = stored
-    clinic.save(update_fields=["measurement_schedule"])
-    data = {"n_rules": len(stored), "is_default": rules is None}
-    record_event("measures.schedule.clinic_changed", actor=actor, obj=clinic, data=data)
-    return clinic

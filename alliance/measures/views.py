@@ -19,7 +19,12 @@ from alliance.core.errors import DomainError, NotFound
 from alliance.core.monitoring.schedule import ScheduleRule
 from alliance.measures import registry, schedules
 from alliance.measures.access import get_response_for_user
-from alliance.measures.actions import do_record_crisis_screen, do_submit_check_in
+from alliance.measures.actions import (
+    do_record_crisis_screen,
+    do_set_clinic_schedule,
+    do_set_episode_schedule,
+    do_submit_check_in,
+)
 from alliance.measures.forms import MeasuresForm
 from alliance.measures.models import EpisodeSchedule, Response
 from alliance.measures.schedule_forms import ScheduleForm
@@ -143,7 +148,7 @@ def episode_schedule(request: HttpRequest, episode_id: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            schedules.do_set_episode_schedule(
+            do_set_episode_schedule(
                 user, episode=episode, overrides=form.rules, removed=form.removed
             )
         except DomainError as exc:
@@ -173,12 +178,12 @@ def clinic_schedule(request: HttpRequest) -> HttpResponse:
         current={rule.instrument: rule for rule in rules},
     )
     if request.method == "POST" and "reset" in request.POST:
-        schedules.do_set_clinic_schedule(user, clinic=clinic, rules=None)
+        do_set_clinic_schedule(user, clinic=clinic, rules=None)
         messages.success(request, "The clinic uses Alliance's default schedule again.")
         return redirect("clinic-schedule")
     if request.method == "POST" and form.is_valid():
         try:
-            schedules.do_set_clinic_schedule(user, clinic=clinic, rules=form.rules)
+            do_set_clinic_schedule(user, clinic=clinic, rules=form.rules)
         except DomainError as exc:
             form.add_error(None, exc.detail)
         else:

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from alliance.accounts.models import User
 from alliance.audit.trail import record_event
-from alliance.care.actions import do_confirm_continuing
+from alliance.care.actions.episodes import do_confirm_continuing
 from alliance.care.models import OPEN_STATES, Episode, EpisodeState, Session, SessionStatus
 from alliance.core.errors import Conflict, InvalidInput, PermissionDenied
 from alliance.core.monitoring import fit_review_due
@@ -68,9 +68,10 @@ def n_sessions_held(episode: Episode) -> int:
 
 
 @transaction.atomic
-def open_due_reviews(episode: Episode, now: dt.datetime) -> FitReview | None:
+def do_open_due_review(actor: User, *, episode: Episode, now: dt.datetime) -> FitReview | None:
     """Open the episode's first fit review once 3 sessions are held (Alliance's own rule), if it
-    is running and has never had one. Idempotent: returns the new review, else None."""
+    is running and has never had one; audited with ``actor`` (the therapist whose recorded
+    session made it due, or the scheduler). Idempotent: returns the new review, else None."""
     episode = Episode.objects.select_for_update().get(pk=episode.pk)
     if episode.state not in RUNNING:
         return None
@@ -81,7 +82,7 @@ def open_due_reviews(episode: Episode, now: dt.datetime) -> FitReview | None:
     review = FitReview.objects.create(episode=episode, due_reason=DueReason.SESSIONS, opened_at=now)
     record_event(
         "reviews.fit_review.opened",
-        actor=None,
+        actor=actor,
         obj=review,
         data={"episode": episode.pk, "due_reason": review.due_reason, "n_sessions_held": n_held},
     )

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from alliance.alerts.models import Alert, AlertKind, AlertState
-from alliance.care.actions import do_start_episode
+from alliance.care.actions.episodes import do_start_episode
 from alliance.care.models import Session, SessionStatus
 from alliance.measures.actions import do_submit_response
 from tests.browser.conftest import PageMaker

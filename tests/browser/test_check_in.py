@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from alliance.alerts.models import Alert
-from alliance.care.actions import do_start_episode
+from alliance.care.actions.episodes import do_start_episode
 from alliance.measures.models import Response
 from tests.browser.conftest import PageMaker
 from tests.factories import PASSWORD, make_client, make_clinic, make_therapist

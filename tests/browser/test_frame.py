@@ -13,8 +13,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from alliance.care.actions import do_start_episode
-from alliance.care.frames import do_accept_frame, do_propose_frame
+from alliance.care.actions.episodes import do_start_episode
+from alliance.care.actions.frames import do_accept_frame, do_propose_frame
 from alliance.care.models import Episode, FrameState, Session
 from tests.browser.conftest import PageMaker
 from tests.factories import PASSWORD, make_client, make_clinic, make_therapist

@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from alliance.care.actions import do_start_episode
+from alliance.care.actions.episodes import do_start_episode
 from alliance.goals.models import Goal, GoalRating, GoalState
 from tests.browser.conftest import PageMaker
 from tests.factories import PASSWORD, ClinicFactory, make_client, make_therapist

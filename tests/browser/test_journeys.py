@@ -8,8 +8,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from alliance.accounts.models import User
+from alliance.demo.actions import DEMO_PASSWORD, do_load_demo_clinic
 from alliance.demo.generator import DemoSettings, generate_clinic
-from alliance.demo.loader import DEMO_PASSWORD, do_load_demo_clinic
 from alliance.directory.models import StandingSlot
 from tests.browser.conftest import PageMaker
 from tests.factories import PASSWORD, ClinicFactory, make_client, make_staff

@@ -10,7 +10,7 @@ import itertools
 
 from alliance.accounts.models import Clinic, Role, User
 from alliance.alerts.models import Alert, AlertKind, Priority
-from alliance.care.actions import do_start_episode
+from alliance.care.actions.episodes import do_start_episode
 from alliance.care.models import EndReason, Episode, EpisodeState, Session
 from alliance.measures.actions import do_submit_response
 from alliance.measures.models import RespondentRole, Response

@@ -24,8 +24,8 @@ from alliance.alerts.tests.helpers import (
     phq9,
     steady_baseline,
 )
+from alliance.care.actions.sessions import do_cancel_session, do_record_outcome
 from alliance.care.models import EpisodeState, SessionStatus
-from alliance.care.sessions import do_cancel_session, do_record_outcome
 from alliance.core.monitoring import (
     Example,
     FitReviewStatus,

@@ -9,6 +9,7 @@ import pytest
 from alliance.alerts import receivers
 from alliance.alerts.models import Alert
 from alliance.alerts.tests.test_submit import CHECK_IN, PHQ9, _episode
+from alliance.audit.models import AuditEvent
 from alliance.care.models import Episode
 from alliance.measures.actions import do_submit_check_in
 from alliance.measures.models import Response
@@ -74,3 +75,8 @@ def test_a_risk_answer_in_a_check_in_raises_its_safety_alert_in_the_same_pass(
     )
     assert evaluations == [2]
     assert [a.rule for a in Alert.objects.all()] == ["phq-9:item9_risk"]
+    # The alert's event is the client's doing, appended with the check-in's own.
+    raised = AuditEvent.objects.get(action="alerts.alert.raised")
+    submitted = AuditEvent.objects.filter(action="measures.response.submitted")
+    assert raised.actor == episode.client
+    assert {e.actor for e in submitted} == {episode.client}

@@ -14,7 +14,7 @@ from hypothesis.extra.django import TestCase
 
 from alliance.alerts.models import Alert
 from alliance.audit.models import AuditEvent
-from alliance.care.actions import do_start_episode
+from alliance.care.actions.episodes import do_start_episode
 from alliance.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from alliance.core.measures import score_response
 from alliance.measures import registry
@@ -152,7 +152,7 @@ def test_alert_failure_rolls_back_the_response(db: None, monkeypatch) -> None:
     def broken(*args, **kwargs):
         raise DatabaseError("alert table unavailable")
 
-    monkeypatch.setattr("alliance.alerts.receivers.store_safety_alerts", broken)
+    monkeypatch.setattr("alliance.alerts.receivers.do_open_safety_alerts", broken)
     with pytest.raises(DatabaseError):
         _submit(episode, dict(zip(PHQ9, [0] * 8 + [2], strict=True)))
     assert not Response.objects.exists()

@@ -14,8 +14,8 @@ from typing import Any
 
 from django.utils import timezone
 
-from alliance.care.calendar import do_create_calendar_feed
-from alliance.care.frames import do_accept_frame, do_propose_frame
+from alliance.care.actions.calendar import do_create_calendar_feed
+from alliance.care.actions.frames import do_accept_frame, do_propose_frame
 from alliance.care.models import Episode, Session
 from tests.authz_row import Row
 

@@ -10,8 +10,8 @@ import datetime as dt
 from typing import Any
 
 from alliance.accounts.models import Clinic, User
-from alliance.care.actions import do_start_episode
-from alliance.care.frames import do_accept_frame, do_propose_frame
+from alliance.care.actions.episodes import do_start_episode
+from alliance.care.actions.frames import do_accept_frame, do_propose_frame
 from alliance.care.models import Episode, EpisodeState, FrameVersion, Session
 from tests.factories import make_client, make_clinic, make_therapist
 

@@ -14,16 +14,11 @@ import icalendar
 import pytest
 
 from alliance.audit.models import AuditEvent
-from alliance.care.actions import do_start_episode
-from alliance.care.calendar import (
-    build_calendar,
-    do_create_calendar_feed,
-    do_revoke_calendar_feed,
-    feed_for_token,
-    live_feed,
-)
+from alliance.care.actions.calendar import do_create_calendar_feed, do_revoke_calendar_feed
+from alliance.care.actions.episodes import do_start_episode
+from alliance.care.actions.sessions import do_cancel_session, do_move_session
+from alliance.care.calendar import build_calendar, feed_for_token, live_feed
 from alliance.care.models import CalendarFeed, Episode, Session
-from alliance.care.sessions import do_cancel_session, do_move_session
 from alliance.care.tests.frame_helpers import NOW, agree, start_episode, utc
 from alliance.core.errors import NotFound
 from tests.factories import make_client, make_clinic, make_therapist

@@ -15,9 +15,9 @@ from time_machine import TimeMachineFixture
 
 from alliance.accounts.models import User
 from alliance.audit.models import AuditEvent
-from alliance.care.actions import do_pause_episode, do_resume_episode
+from alliance.care.actions.episodes import do_pause_episode, do_resume_episode
+from alliance.care.actions.frames import do_accept_frame, do_decline_frame, do_propose_frame
 from alliance.care.calendar import build_calendar
-from alliance.care.frames import do_accept_frame, do_decline_frame, do_propose_frame
 from alliance.care.models import Episode, FrameVersion
 from alliance.care.queries import current_frame, pending_frame
 from alliance.care.tests.frame_helpers import NOW, TERMS, agree, start_episode, starts, utc

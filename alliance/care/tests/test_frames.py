@@ -13,18 +13,19 @@ from typing import Any
 import pytest
 from time_machine import TimeMachineFixture
 
+from alliance.accounts.actions import scheduler_actor
 from alliance.accounts.models import ClientProfile
 from alliance.audit.models import AuditEvent
-from alliance.care.actions import do_end_episode
-from alliance.care.frames import (
+from alliance.care.actions.episodes import do_end_episode
+from alliance.care.actions.frames import (
     do_accept_frame,
     do_decline_frame,
+    do_draft_first_frame,
     do_propose_frame,
     do_withdraw_frame,
-    draft_first_frame,
 )
+from alliance.care.actions.sessions import do_cancel_session, do_move_session, do_record_outcome
 from alliance.care.models import FrameState, FrameVersion, Session, SessionStatus
-from alliance.care.sessions import do_cancel_session, do_move_session, do_record_outcome
 from alliance.care.tests.frame_helpers import NOW, TERMS, TODAY, agree, start_episode, starts, utc
 from alliance.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from alliance.directory.models import TherapistProfile
@@ -485,13 +486,13 @@ def test_a_drafted_first_frame_follows_the_clients_format_when_offered(
     TherapistProfile.objects.filter(user=episode.therapist).update(formats=offered, city="Pune")
     ClientProfile.objects.filter(user=episode.client).update(format_preference=preference)
     episode.refresh_from_db()
-    frame = draft_first_frame(episode, weekday=3, start=dt.time(18), minutes=50)
+    frame = do_draft_first_frame(None, episode=episode, weekday=3, start=dt.time(18), minutes=50)
     assert (frame.format, frame.location) == expected
 
 
 def test_a_drafted_first_frame_needs_both_to_accept() -> None:
     episode = start_episode(state="trial")
-    frame = draft_first_frame(episode, weekday=3, start=dt.time(18), minutes=50)
+    frame = do_draft_first_frame(None, episode=episode, weekday=3, start=dt.time(18), minutes=50)
     assert (frame.number, frame.proposed_by, frame.state) == (1, None, "proposed")
     assert (frame.client_accepted_at, frame.therapist_accepted_at) == (None, None)
     # The therapist's usual terms: make_therapist's profile is online, in UTC, at 1500.
@@ -518,7 +519,7 @@ def test_a_drafted_first_frame_needs_both_to_accept() -> None:
 
 
 def test_the_series_skips_sessions_already_cancelled_or_moved() -> None:
-    from alliance.care.frames import extend_sessions
+    from alliance.care.actions.frames import do_extend_sessions
 
     episode = start_episode()
     agree(episode)
@@ -529,6 +530,6 @@ def test_the_series_skips_sessions_already_cancelled_or_moved() -> None:
         session=Session.objects.get(starts_at=THURSDAYS[1]),
         starts_at=utc(2026, 3, 13, 18),
     )
-    assert extend_sessions(episode, today=TODAY) == []
+    assert do_extend_sessions(scheduler_actor(), episodes=[episode], today=TODAY).clashes == ()
     assert Session.objects.count() == 8
     assert Session.objects.filter(status=SessionStatus.CANCELLED).get().pk == first.pk

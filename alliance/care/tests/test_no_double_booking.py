@@ -16,8 +16,8 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 
 from alliance.accounts.models import User
+from alliance.care.actions.sessions import do_add_session, do_move_session
 from alliance.care.models import OCCUPYING, Episode, Session
-from alliance.care.sessions import do_add_session, do_move_session
 from alliance.care.tests.frame_helpers import NOW, start_episode, utc
 from alliance.core.errors import Conflict
 from tests.factories import make_therapist

@@ -20,10 +20,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from time_machine import TimeMachineFixture
 
+from alliance.accounts.actions import scheduler_actor
 from alliance.accounts.models import User
 from alliance.audit.models import AuditEvent
-from alliance.care.actions import do_start_episode
-from alliance.care.frames import do_accept_frame, do_propose_frame, draft_first_frame
+from alliance.care.actions.episodes import do_start_episode
+from alliance.care.actions.frames import do_accept_frame, do_draft_first_frame, do_propose_frame
+from alliance.care.actions.sessions import do_add_session
 from alliance.care.models import (
     EndReason,
     Episode,
@@ -33,7 +35,6 @@ from alliance.care.models import (
     Session,
     SessionStatus,
 )
-from alliance.care.sessions import do_add_session
 from tests.factories import make_client, make_clinic, make_staff, make_therapist
 
 UTC = dt.UTC
@@ -190,7 +191,7 @@ def test_decline_and_withdraw_are_for_the_right_side() -> None:
 
 def test_a_frame_drafted_from_the_booking_is_accepted_by_both() -> None:
     episode = _episode()
-    draft = draft_first_frame(episode, weekday=3, start=dt.time(18), minutes=50)
+    draft = do_draft_first_frame(None, episode=episode, weekday=3, start=dt.time(18), minutes=50)
     client, therapist = _as(episode.client), _as(episode.therapist)
     page = client.get(reverse("episode-detail", args=[episode.pk])).content.decode()
     assert "The proposed terms" in page and "Drafted from the booked slot" in page
@@ -654,6 +655,18 @@ def test_the_daily_command_plans_sessions_and_reports_clashes() -> None:
     assert f"clash: episode {episode.pk}, 2026-11-12 18:00 UTC" in out.getvalue()
     assert "7 sessions created for 2 running episodes; 1 clash." in out.getvalue()
     assert not Session.objects.filter(episode=paused).exists()
+    # One audit event for the run, as the scheduler, counting what it did.
+    [planned] = AuditEvent.objects.filter(action="care.sessions.planned")
+    assert planned.actor == scheduler_actor()
+    assert planned.data == {"n_episodes": 2, "n_sessions": 7, "n_clashes": 1}
+    # The clash is still there, so the next run reports it again; with nothing to plan and
+    # no clash, a run writes nothing to the trail.
     out = StringIO()
     call_command("sessions", "extend", stdout=out)
     assert "0 sessions created" in out.getvalue()
+    assert AuditEvent.objects.filter(action="care.sessions.planned").count() == 2
+    Session.objects.filter(episode=other).delete()
+    call_command("sessions", "extend", stdout=StringIO())  # plans the freed Thursday
+    before = AuditEvent.objects.count()
+    call_command("sessions", "extend", stdout=StringIO())
+    assert AuditEvent.objects.count() == before

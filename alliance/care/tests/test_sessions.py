@@ -13,14 +13,14 @@ from typing import Any
 import pytest
 
 from alliance.audit.models import AuditEvent
-from alliance.care.actions import do_pause_episode
-from alliance.care.models import Episode, Session
-from alliance.care.sessions import (
+from alliance.care.actions.episodes import do_pause_episode
+from alliance.care.actions.sessions import (
     do_add_session,
     do_cancel_session,
     do_move_session,
     do_record_outcome,
 )
+from alliance.care.models import Episode, Session
 from alliance.care.tests.frame_helpers import NOW, TODAY, agree, start_episode, starts, utc
 from alliance.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from tests.factories import make_therapist

@@ -102,7 +102,7 @@ def test_the_database_refuses_a_second_open_episode(db: None) -> None:
 
 
 def test_excluded_or_deactivated_therapists_are_refused(db: None) -> None:
-    from alliance.care.actions import do_start_episode
+    from alliance.care.actions.episodes import do_start_episode
     from alliance.core.errors import InvalidInput
 
     staff = make_staff()

@@ -17,7 +17,7 @@ from alliance.accounts.access import get_managed_person_for_user, get_people_for
 from alliance.accounts.http import request_user
 from alliance.accounts.models import Role
 from alliance.care.access import get_clinical_episode_for_user, get_episode_for_user
-from alliance.care.actions import (
+from alliance.care.actions.episodes import (
     ENDABLE_BY,
     do_confirm_continuing,
     do_declare_conflict,

@@ -14,16 +14,14 @@ from django.views.decorators.http import require_POST
 
 from alliance.accounts.http import request_user
 from alliance.care.access import get_clinical_episode_for_user, get_frame_for_user
-from alliance.care.forms import FrameForm
-from alliance.care.frames import (
-    changes,
-    display_terms,
+from alliance.care.actions.frames import (
     do_accept_frame,
     do_decline_frame,
     do_propose_frame,
     do_withdraw_frame,
-    terms_of,
 )
+from alliance.care.forms import FrameForm
+from alliance.care.frames import changes, display_terms, terms_of
 from alliance.care.models import (
     FRAME_TERMS,
     ContactRule,

@@ -18,13 +18,8 @@ from alliance.accounts.access import require_role
 from alliance.accounts.http import request_user
 from alliance.accounts.models import Role
 from alliance.care.access import get_episodes_for_user, get_sessions_for_user
-from alliance.care.calendar import (
-    build_calendar,
-    do_create_calendar_feed,
-    do_revoke_calendar_feed,
-    feed_for_token,
-    live_feed,
-)
+from alliance.care.actions.calendar import do_create_calendar_feed, do_revoke_calendar_feed
+from alliance.care.calendar import build_calendar, feed_for_token, live_feed
 from alliance.care.models import EpisodeState, FrameState, FrameVersion
 
 STAFF_LIST_LIMIT = 300

@@ -12,14 +12,14 @@ from alliance.accounts.access import require_role
 from alliance.accounts.http import request_user
 from alliance.accounts.models import Role
 from alliance.care.access import get_session_for_user, get_treating_episode_for_user
-from alliance.care.forms import AddSessionForm, MoveSessionForm, OutcomeForm
-from alliance.care.models import Notice, Session, SessionStatus
-from alliance.care.sessions import (
+from alliance.care.actions.sessions import (
     do_add_session,
     do_cancel_session,
     do_move_session,
     do_record_outcome,
 )
+from alliance.care.forms import AddSessionForm, MoveSessionForm, OutcomeForm
+from alliance.care.models import Notice, Session, SessionStatus
 from alliance.care.views.common import status_of, when
 from alliance.care.views.episodes import refused
 from alliance.core.errors import DomainError

@@ -8,7 +8,7 @@ from django.db import connection
 from django.test import Client
 
 from alliance.accounts.models import User
-from alliance.care.actions import do_start_episode
+from alliance.care.actions.episodes import do_start_episode
 from alliance.care.models import ContactRule, Episode, FrameState, FrameVersion
 from tests.factories import make_client, make_clinic, make_therapist
 

@@ -10,7 +10,7 @@ import time_machine
 from django.urls import reverse
 
 from alliance.audit.models import AuditEvent
-from alliance.care.actions import do_start_episode
+from alliance.care.actions.episodes import do_start_episode
 from alliance.care.models import EpisodeState
 from alliance.contact.actions import (
     do_delete_notebook_entry,

@@ -7,7 +7,7 @@ import datetime as dt
 from django.test import Client
 
 from alliance.accounts.models import User
-from alliance.care.actions import do_start_episode
+from alliance.care.actions.episodes import do_start_episode
 from alliance.care.models import Episode, FrameState, FrameVersion
 from alliance.goals.actions import GoalDraft, do_accept_goal, do_propose_goal, do_rate_goal
 from alliance.goals.models import Goal

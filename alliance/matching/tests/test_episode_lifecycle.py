@@ -14,9 +14,10 @@ from collections.abc import Callable
 import pytest
 from time_machine import TimeMachineFixture
 
+from alliance.accounts.actions import scheduler_actor
 from alliance.accounts.models import User
 from alliance.audit.models import AuditEvent
-from alliance.care.actions import (
+from alliance.care.actions.episodes import (
     do_confirm_continuing,
     do_declare_conflict,
     do_end_episode,
@@ -24,15 +25,15 @@ from alliance.care.actions import (
     do_resume_episode,
     do_start_episode,
 )
-from alliance.care.frames import (
+from alliance.care.actions.frames import (
     do_accept_frame,
     do_decline_frame,
+    do_extend_sessions,
     do_propose_frame,
-    extend_sessions,
-    terms_of,
 )
+from alliance.care.actions.sessions import do_record_outcome
+from alliance.care.frames import terms_of
 from alliance.care.models import ConflictDeclaration, Episode, EpisodePause, FrameVersion, Session
-from alliance.care.sessions import do_record_outcome
 from alliance.care.tests.frame_helpers import NOW, TERMS, TODAY, agree, start_episode, starts, utc
 from alliance.core.errors import Conflict, InvalidInput, NotFound
 from alliance.directory.models import TherapistProfile
@@ -49,6 +50,11 @@ PAST = [utc(2026, 3, 5, 18), utc(2026, 3, 12, 18)]
 AHEAD = [utc(2026, 3, 19, 18), utc(2026, 3, 26, 18)] + [
     utc(2026, 4, day, 17) for day in (2, 9, 16, 23)
 ]
+
+
+def _plan(episode: Episode, today: dt.date) -> tuple[tuple[int, dt.datetime], ...]:
+    """Run the scheduled planning for one episode; the clashes it met."""
+    return do_extend_sessions(scheduler_actor(), episodes=[episode], today=today).clashes
 
 
 def _events(action: str) -> list[AuditEvent]:
@@ -114,7 +120,7 @@ def test_pausing_cancels_the_sessions_ahead_and_withdraws_a_pending_change(
         str(episode.pk),
         {"n_sessions_cancelled": 6, "n_proposals_withdrawn": 1},
     )
-    assert extend_sessions(paused, today=FRIDAY_DATE) == []
+    assert _plan(paused, FRIDAY_DATE) == ()
     assert Session.objects.filter(status="scheduled").count() == 0
 
 
@@ -173,7 +179,10 @@ def test_resuming_years_later_proposes_the_last_terms_again(
     assert proposal.note == "Resuming after a pause, on the terms we last agreed."
     assert proposal.starts_when_agreed is True
     # Until the client agrees, no session is planned, even when someone looks at the list.
-    assert extend_sessions(episode, today=dt.date(2029, 3, 5)) == []
+    assert (
+        do_extend_sessions(scheduler_actor(), episodes=[episode], today=dt.date(2029, 3, 5)).clashes
+        == ()
+    )
     assert Session.objects.filter(starts_at__year=2029).count() == 0
     do_accept_frame(episode.client, frame=proposal, today=dt.date(2029, 3, 5))
     # Thursdays from 8 March 2029 to the horizon (30 April); BST from Sunday 25 March 2029.
@@ -212,7 +221,10 @@ def test_resuming_from_a_later_date_plans_nothing_before_it(
     assert proposal is not None
     assert proposal.effective_from == dt.date(2026, 9, 14)
     episode.refresh_from_db()
-    assert extend_sessions(episode, today=dt.date(2026, 9, 1)) == []
+    assert (
+        do_extend_sessions(scheduler_actor(), episodes=[episode], today=dt.date(2026, 9, 1)).clashes
+        == ()
+    )
     do_accept_frame(episode.therapist, frame=proposal, today=dt.date(2026, 9, 1))
     # Horizon 27 October; London goes back to GMT on Sunday 25 October 2026.
     assert starts(episode, frame=proposal) == [
@@ -247,7 +259,7 @@ def test_pausing_and_resuming_on_the_day_the_frame_took_effect() -> None:
     assert (proposal.number, proposal.state, proposal.starts_when_agreed) == (2, "proposed", True)
     assert (proposal.client_accepted_at, proposal.therapist_accepted_at) == (NOW, None)
     assert terms_of(proposal) == terms_of(first)  # effective_from included: today, 2 March
-    assert extend_sessions(episode, today=TODAY) == []
+    assert _plan(episode, TODAY) == ()
     assert starts(episode, status="scheduled") == []
     with pytest.raises(Conflict) as own:
         do_accept_frame(episode.client, frame=proposal, today=TODAY)
@@ -303,8 +315,13 @@ def test_after_a_resume_the_same_terms_may_be_proposed_again(
     assert (episode.state, episode.resumed_after_frame) == ("active", 1)
     # Version 1 still predates the resume: it plans nothing, however often the series is
     # extended …
-    assert extend_sessions(episode, today=FRIDAY_DATE) == []
-    assert extend_sessions(episode, today=dt.date(2026, 4, 20)) == []
+    assert _plan(episode, FRIDAY_DATE) == ()
+    assert (
+        do_extend_sessions(
+            scheduler_actor(), episodes=[episode], today=dt.date(2026, 4, 20)
+        ).clashes
+        == ()
+    )
     assert not Session.objects.filter(status="scheduled", starts_at__gt=FRIDAY).exists()
     # … and its very terms may be proposed again, from any day from today on.
     again = do_propose_frame(

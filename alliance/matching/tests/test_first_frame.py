@@ -14,8 +14,8 @@ import pytest
 from time_machine import TimeMachineFixture
 
 from alliance.audit.models import AuditEvent
-from alliance.care.actions import do_end_episode, do_pause_episode, do_resume_episode
-from alliance.care.frames import do_accept_frame
+from alliance.care.actions.episodes import do_end_episode, do_pause_episode, do_resume_episode
+from alliance.care.actions.frames import do_accept_frame
 from alliance.care.models import Episode, FrameVersion, Session
 from alliance.directory.models import TherapistProfile
 from alliance.matching.actions import do_book_slot
@@ -86,8 +86,23 @@ def test_booking_a_first_session_drafts_the_first_frame_from_the_slot() -> None:
     assert frame.effective_from == dt.date(2026, 3, 2)
     assert frame.starts_when_agreed is False  # no proposer: it starts when both agree anyway
     assert not Session.objects.exists()  # nothing is planned before both have agreed
-    [event] = AuditEvent.objects.filter(action="care.frame.proposed")
-    assert (event.actor, event.data) == (None, {"episode": episode.pk})
+    # Placing the intake, starting the episode and drafting the frame are one intent, the
+    # client's booking: one audit event, with the client as actor, naming all three.
+    [event] = AuditEvent.objects.filter(
+        action__in=[
+            "care.episode.started",
+            "care.frame.proposed",
+            "matching.intake.placed",
+            "matching.slot.booked",
+        ]
+    )
+    assert (event.action, event.actor) == ("matching.slot.booked", episode.client)
+    assert event.data == {
+        "kind": "first_session",
+        "intake": episode.client.intakes.get().pk,
+        "episode": episode.pk,
+        "frame": frame.pk,
+    }
 
 
 def test_both_accept_and_the_weekly_sessions_follow() -> None:

@@ -9,7 +9,7 @@ from django.test import Client
 from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.questionnaire import Questionnaire
 
-from alliance.care.actions import do_start_episode
+from alliance.care.actions.episodes import do_start_episode
 from alliance.core.measures.fhir import build_questionnaire_response
 from alliance.measures import registry
 from alliance.measures.models import Response

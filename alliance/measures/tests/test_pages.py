@@ -8,7 +8,7 @@ import re
 from django.test import Client
 from django.urls import reverse
 
-from alliance.care.actions import do_start_episode
+from alliance.care.actions.episodes import do_start_episode
 from alliance.measures.actions import do_submit_response
 from alliance.measures.models import Response
 from tests.factories import make_client, make_clinic, make_therapist

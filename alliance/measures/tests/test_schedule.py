@@ -10,14 +10,10 @@ import time_machine
 from alliance.audit.models import AuditEvent
 from alliance.core.errors import PermissionDenied
 from alliance.core.monitoring.schedule import InvalidSchedule, ScheduleRule
+from alliance.measures.actions import do_set_clinic_schedule, do_set_episode_schedule
 from alliance.measures.models import EpisodeSchedule
 from alliance.measures.progress import due_for_client, due_for_therapist
-from alliance.measures.schedules import (
-    do_set_clinic_schedule,
-    do_set_episode_schedule,
-    load_due_one,
-    session_of,
-)
+from alliance.measures.schedules import load_due_one, session_of
 from alliance.measures.tests.factories import checkin, give, hold_session, phq9, utc
 from tests.factories import make_episode, make_staff
 

@@ -72,7 +72,7 @@ def hold_sessions(
             status=SessionStatus.HELD,
         )
     if recorded and session is not None:
-        session_changed.send(session, NOW)
+        session_changed.send(session, episode.therapist, NOW)
 
 
 def logged_in(user: User) -> Client:

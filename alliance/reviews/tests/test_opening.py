@@ -10,10 +10,11 @@ import time_machine
 from django.core.management import call_command
 from django.urls import reverse
 
+from alliance.accounts.actions import scheduler_actor
 from alliance.audit.models import AuditEvent
 from alliance.care.models import Episode, EpisodeState
 from alliance.core.errors import Conflict, NotFound, PermissionDenied
-from alliance.reviews.actions import do_request_fit_review, open_due_reviews
+from alliance.reviews.actions import do_open_due_review, do_request_fit_review
 from alliance.reviews.models import DueReason, FitReview
 from alliance.reviews.tests.factories import NOW, hold_sessions, logged_in, placed
 from tests.factories import make_client, make_therapist
@@ -24,21 +25,24 @@ pytestmark = pytest.mark.django_db
 @time_machine.travel(NOW, tick=False)
 def test_no_review_before_the_third_held_session() -> None:
     pairing = placed(n_held=2)
-    assert open_due_reviews(pairing.episode, NOW) is None
+    assert do_open_due_review(pairing.therapist, episode=pairing.episode, now=NOW) is None
     assert not FitReview.objects.exists()
 
 
 @time_machine.travel(NOW, tick=False)
 def test_the_third_held_session_opens_one_review_and_only_once() -> None:
     pairing = placed(n_held=3, recorded=False)
-    review = open_due_reviews(pairing.episode, NOW)
+    review = do_open_due_review(pairing.therapist, episode=pairing.episode, now=NOW)
     assert review is not None
     assert (review.due_reason, review.opened_at, review.is_open) == (DueReason.SESSIONS, NOW, True)
-    assert open_due_reviews(pairing.episode, NOW) is None
+    assert do_open_due_review(pairing.therapist, episode=pairing.episode, now=NOW) is None
     hold_sessions(pairing.episode, 1, first=NOW, recorded=False)
-    assert open_due_reviews(pairing.episode, NOW) is None  # a review already exists
+    assert (
+        do_open_due_review(pairing.therapist, episode=pairing.episode, now=NOW) is None
+    )  # a review already exists
     assert FitReview.objects.count() == 1
     event = AuditEvent.objects.get(action="reviews.fit_review.opened")
+    assert event.actor == pairing.therapist
     assert event.data == {
         "episode": pairing.episode.pk,
         "due_reason": "sessions",
@@ -51,7 +55,7 @@ def test_the_third_held_session_opens_one_review_and_only_once() -> None:
 def test_no_review_opens_for_an_episode_that_is_not_running(state: str) -> None:
     pairing = placed(n_held=3)
     Episode.objects.filter(pk=pairing.episode.pk).update(state=state)
-    assert open_due_reviews(pairing.episode, NOW) is None
+    assert do_open_due_review(pairing.therapist, episode=pairing.episode, now=NOW) is None
 
 
 @time_machine.travel(NOW, tick=False)
@@ -61,6 +65,8 @@ def test_recording_the_third_session_opens_the_due_review() -> None:
     assert page.status_code == 200
     assert "How is it going with" in page.content.decode()
     assert FitReview.objects.get().episode == pairing.episode
+    opened = AuditEvent.objects.get(action="reviews.fit_review.opened")
+    assert opened.actor == pairing.therapist  # who recorded the session
 
 
 @time_machine.travel(NOW, tick=False)
@@ -71,6 +77,8 @@ def test_the_command_opens_every_due_review_once() -> None:
     call_command("reviews", "open-due", stdout=out)
     assert "1 fit review opened" in out.getvalue()
     assert list(FitReview.objects.values_list("episode", flat=True)) == [due.episode.pk]
+    opened = AuditEvent.objects.get(action="reviews.fit_review.opened")
+    assert opened.actor == scheduler_actor()
     out = StringIO()
     call_command("reviews", "open-due", stdout=out)
     assert "0 fit reviews opened" in out.getvalue()

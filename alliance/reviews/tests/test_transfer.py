@@ -86,7 +86,7 @@ def test_a_booking_that_fails_late_leaves_the_client_with_their_therapist(
         raise Conflict("The place went just now.", code="therapist_full")
 
     # Fails after the old episode was ended inside the booking's transaction.
-    monkeypatch.setattr("alliance.matching.actions.draft_first_frame", fail)
+    monkeypatch.setattr("alliance.matching.actions.do_draft_first_frame", fail)
     with pytest.raises(Conflict):
         do_book_slot(
             pairing.client,

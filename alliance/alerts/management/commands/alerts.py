@@ -54,10 +54,11 @@ class Command(BaseCommand):
     def _evaluate(self) -> None:
         now = timezone.now()
         running = Episode.objects.filter(state__in=[EpisodeState.TRIAL, EpisodeState.ACTIVE])
+        actor = scheduler_actor()
         n_episodes = n_raised = 0
         for episode in running.select_related("clinic").order_by("pk").iterator():
             with transaction.atomic():
-                n_raised += len(evaluate_episode(episode, now=now).raised)
+                n_raised += len(evaluate_episode(episode, now=now, actor=actor).raised)
             n_episodes += 1
         self.stdout.write(f"{n_episodes} running episode(s) evaluated; {n_raised} alert(s) raised.")
 

@@ -11,20 +11,20 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from alliance.accounts.models import Clinic
-from alliance.demo.generator import (
-    DemoClinic,
-    DemoEpisode,
-    DemoSettings,
-    generate_clinic,
-    generate_history,
-)
-from alliance.demo.loader import (
+from alliance.demo.actions import (
     DEMO_PASSWORD,
     demo_history_settings,
     demo_settings,
     do_load_demo_clinic,
     do_load_demo_history,
     do_load_demo_waitlist,
+)
+from alliance.demo.generator import (
+    DemoClinic,
+    DemoEpisode,
+    DemoSettings,
+    generate_clinic,
+    generate_history,
 )
 from alliance.matching import engine
 from alliance.matching.models import Intake

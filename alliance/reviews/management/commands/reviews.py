@@ -2,8 +2,9 @@
 its third session and has never had one (Alliance's own rule, after Crits-Christoph et al.
 2011).
 
-Run it daily (cron) so the review is waiting even when nobody opens the episode's pages; the
-fit-review page and API open it too, so running it twice opens nothing twice.
+``alliance jobs`` runs it every ten minutes as the scheduler's account, so the review is
+waiting even for an episode whose sessions were recorded another way; recording the third
+session opens it at once, and running it twice opens nothing twice.
 """
 
 from __future__ import annotations
@@ -14,9 +15,10 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from alliance.accounts.actions import scheduler_actor
 from alliance.care.models import Episode, EpisodeState, SessionStatus
 from alliance.core.monitoring.fit_review import FIT_REVIEW_SESSIONS
-from alliance.reviews.actions import open_due_reviews
+from alliance.reviews.actions import do_open_due_review
 
 
 class Command(BaseCommand):
@@ -36,7 +38,11 @@ class Command(BaseCommand):
             .filter(n_held__gte=FIT_REVIEW_SESSIONS[0])
             .order_by("pk")
         )
-        n_opened = sum(open_due_reviews(episode, now) is not None for episode in candidates)
+        actor = scheduler_actor()
+        n_opened = sum(
+            do_open_due_review(actor, episode=episode, now=now) is not None
+            for episode in candidates
+        )
         self.stdout.write(
             f"{n_opened} fit review{'s' if n_opened != 1 else ''} opened "
             f"(due after session {FIT_REVIEW_SESSIONS[0]})."

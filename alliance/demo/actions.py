@@ -1,8 +1,9 @@
-"""Load a generated demo clinic (core.demo) into the database.
+"""The demo's loader: put a generated demo clinic (``demo.generator``) into the database.
 
 Idempotent: people are keyed by e-mail and history by client, so loading the same clinic twice
 adds nothing. Every person added is an audited account creation by the system (actor empty);
-the session history is one audited bulk load.
+the session history is one audited bulk load, and the weekly sessions ahead are planned by the
+real scheduled action, as the scheduler's account.
 """
 
 from __future__ import annotations
@@ -16,10 +17,12 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
+from alliance.accounts.actions import scheduler_actor
 from alliance.accounts.models import ClientProfile, Clinic, Role, User
 from alliance.alerts.actions import build_safety_alerts
 from alliance.alerts.models import Alert, AlertState
 from alliance.audit.trail import record_event
+from alliance.care.actions.frames import do_extend_sessions
 from alliance.care.models import Episode, EpisodeState
 from alliance.core.measures import score_response
 from alliance.demo import frames as demo_frames
@@ -219,8 +222,12 @@ def do_load_demo_history(
         demo_frames.transfer_one(created)
         showcase_therapist = users[emails[showcase.therapist_key]]
         demo_frames.move_one_therapist(created, exclude=showcase_therapist)
-        for episode in created:
-            counts["sessions"] += len(demo_frames.extend_ahead(episode, today))
+        # What the scheduler does on its first run: plan every running series to the horizon.
+        running = Episode.objects.filter(
+            pk__in=[e.pk for e in created], state__in=[EpisodeState.TRIAL, EpisodeState.ACTIVE]
+        )
+        planned = do_extend_sessions(scheduler_actor(), episodes=running, today=today)
+        counts["sessions"] += planned.n_sessions
         counts["goals"] = demo_goals.load_goals(created, tz, showcase=showcase_episode)
         clinic = Clinic.objects.get(slug=demo.slug)
         counts |= demo_monitoring.load_monitoring(clinic, created, skip=showcase_therapist)

@@ -1,12 +1,18 @@
+"""Starting, pausing, resuming and ending episodes; declaring a dual relationship; the offer
+to carry on online when a therapist moves city."""
+
 from __future__ import annotations
 
 import datetime as dt
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from alliance.accounts.models import Role, User
 from alliance.audit.trail import record_event
+from alliance.care.actions.frames import do_propose_frame
+from alliance.care.frames import terms_of
 from alliance.care.models import (
     OPEN_STATES,
     ConflictDeclaration,
@@ -17,15 +23,26 @@ from alliance.care.models import (
     Format,
     FrameState,
     FrameVersion,
+    Notice,
+    Session,
+    SessionStatus,
 )
+from alliance.care.queries import agreed_frames, current_frame, pending_frame
 from alliance.core.errors import Conflict, InvalidInput, PermissionDenied
+from alliance.directory.models import TherapistProfile
 
 
 @transaction.atomic
 def do_start_episode(
-    actor: User | None, *, client: User, therapist: User, started_on: dt.date
+    actor: User | None,
+    *,
+    client: User,
+    therapist: User,
+    started_on: dt.date,
+    audit: bool = True,
 ) -> Episode:
-    """Staff (or the system) pair a client with a therapist of the same clinic."""
+    """Staff (or the system) pair a client with a therapist of the same clinic. With
+    ``audit=False`` the caller's event (a booking) names the episode instead."""
     if client.role != Role.CLIENT or therapist.role != Role.THERAPIST:
         raise InvalidInput("An episode pairs a client with a therapist.", code="episode_roles")
     if client.clinic_id != therapist.clinic_id:
@@ -51,14 +68,14 @@ def do_start_episode(
         started_on=started_on,
         state=EpisodeState.TRIAL,
     )
-    record_event("care.episode.started", actor=actor, obj=episode)
+    if audit:
+        record_event("care.episode.started", actor=actor, obj=episode)
     return episode
 
 
 @transaction.atomic
 def do_pause_episode(actor: User, *, episode: Episode, today: dt.date | None = None) -> Episode:
     """Client or therapist pause: sessions ahead are cancelled, the history stays whole."""
-    from alliance.care.sessions import cancel_future_sessions
 
     today = today or timezone.localdate()
     episode.side_of(actor)  # its client or therapist only
@@ -72,7 +89,7 @@ def do_pause_episode(actor: User, *, episode: Episode, today: dt.date | None = N
     episode.state = EpisodeState.PAUSED
     episode.save(update_fields=["state"])
     EpisodePause.objects.create(episode=episode, paused_on=today, paused_by=actor)
-    cancelled = cancel_future_sessions(episode, actor=actor, reason="Paused")
+    cancelled = _cancel_sessions_ahead(episode, actor=actor, reason="Paused")
     withdrawn = FrameVersion.objects.filter(episode=episode, state=FrameState.PROPOSED).update(
         state=FrameState.WITHDRAWN, decided_at=timezone.now()
     )
@@ -92,7 +109,6 @@ def do_resume_episode(
     """Resume with the same therapist, however long after. The whole history stays; measures
     from today form a fresh baseline. The last agreed frame is proposed again, from
     ``starts_on``, for the other person to accept (the slot may have changed in between)."""
-    from alliance.care.frames import do_propose_frame, terms_of
 
     today = today or timezone.localdate()
     side = episode.side_of(actor)
@@ -150,7 +166,6 @@ def do_end_episode(
     """End an episode: sessions ahead are cancelled and the therapist's place is given back.
 
     ``actor`` None is the system (a re-match transfer, a declared conflict)."""
-    from alliance.care.sessions import cancel_future_sessions
 
     today = today or timezone.localdate()
     episode = Episode.objects.select_for_update().get(pk=episode.pk)
@@ -166,7 +181,7 @@ def do_end_episode(
     episode.state = EpisodeState.TRANSFERRED if reason == EndReason.REMATCH else EpisodeState.ENDED
     episode.end_reason, episode.ended_on = reason, today
     episode.save(update_fields=["state", "end_reason", "ended_on"])
-    cancelled = cancel_future_sessions(episode, actor=actor, reason="Episode ended")
+    cancelled = _cancel_sessions_ahead(episode, actor=actor, reason="Episode ended")
     withdrawn = FrameVersion.objects.filter(episode=episode, state=FrameState.PROPOSED).update(
         state=FrameState.WITHDRAWN, decided_at=timezone.now()
     )
@@ -186,9 +201,6 @@ def do_end_episode(
 
 def _give_place_back(episode: Episode) -> None:
     """Only a place the episode took is given back, so capacity never grows by itself."""
-    from django.db.models import F
-
-    from alliance.directory.models import TherapistProfile
 
     if episode.holds_place:
         TherapistProfile.objects.filter(user_id=episode.therapist_id).update(
@@ -228,15 +240,14 @@ def do_confirm_continuing(actor: User, *, episode: Episode) -> Episode:
     return episode
 
 
-def offer_online_after_move(therapist: User, *, new_city: str) -> list[FrameVersion]:
+@transaction.atomic
+def do_offer_online_after_move(therapist: User, *, new_city: str) -> list[FrameVersion]:
     """A therapist moved city: each open episode whose frame is in person is offered the same
     slot online (a proposal the client accepts or declines), rather than a re-match.
 
     Call inside the profile update's transaction. Episodes with a proposal already pending, or
     a change already agreed for a later date, are skipped (they are returned nowhere; the
     therapist sees them on the episode page)."""
-    from alliance.care.frames import do_propose_frame, terms_of
-    from alliance.care.queries import agreed_frames, current_frame, pending_frame
 
     today = timezone.localdate()
     offers = []
@@ -263,3 +274,18 @@ def offer_online_after_move(therapist: User, *, new_city: str) -> list[FrameVers
             )
         )
     return offers
+
+
+def _cancel_sessions_ahead(episode: Episode, *, actor: User | None, reason: str) -> int:
+    """Cancel every scheduled session still ahead (pause, ending): part of the caller's action,
+    whose event counts them."""
+    now = timezone.now()
+    return Session.objects.filter(
+        episode=episode, status=SessionStatus.SCHEDULED, starts_at__gt=now
+    ).update(
+        status=SessionStatus.CANCELLED,
+        cancelled_by=actor,
+        cancelled_at=now,
+        notice=Notice.EARLY,
+        reason=reason,
+    )

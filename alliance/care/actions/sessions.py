@@ -12,9 +12,7 @@ from alliance.accounts.models import User
 from alliance.audit.trail import record_event
 from alliance.care.hooks import session_changed
 from alliance.care.models import (
-    OPEN_STATES,
     Episode,
-    Notice,
     Session,
     SessionKind,
     SessionStatus,
@@ -97,7 +95,7 @@ def do_cancel_session(
         obj=session,
         data={"by": side, "notice": session.notice},
     )
-    session_changed.send(session, now)
+    session_changed.send(session, actor, now)
     return session
 
 
@@ -178,24 +176,5 @@ def do_record_outcome(
     if outcome == SessionStatus.HELD:
         data["overrun_minutes"] = session.overrun
     record_event("care.session.recorded", actor=actor, obj=session, data=data)
-    session_changed.send(session, now)
+    session_changed.send(session, actor, now)
     return session
-
-
-def cancel_future_sessions(episode: Episode, *, actor: User | None, reason: str) -> int:
-    """Cancel every scheduled session still ahead (pause, ending); call inside a transaction."""
-    now = timezone.now()
-    return Session.objects.filter(
-        episode=episode, status=SessionStatus.SCHEDULED, starts_at__gt=now
-    ).update(
-        status=SessionStatus.CANCELLED,
-        cancelled_by=actor,
-        cancelled_at=now,
-        notice=Notice.EARLY,
-        reason=reason,
-    )
-
-
-def assert_open(episode: Episode) -> None:
-    if episode.state not in OPEN_STATES:
-        raise Conflict("This episode has ended.", code="closed")
