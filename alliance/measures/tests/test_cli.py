@@ -242,8 +242,10 @@ def test_change_phq9_18_to_9_is_reliable_and_clinically_significant() -> None:
         ("phq-9", "16", "10", "reliable_improvement", False, "improved"),  # still >= 10
         ("phq-9", "9", "15", "reliable_deterioration", False, "deteriorated"),
         ("gad-7", "12", "7", "reliable_improvement", True, "recovered"),  # -5 >= 4; 7 < 8
-        ("core-10", "20", "13.25", "reliable_improvement", False, "improved"),  # 6.75 exactly
-        ("core-10", "20", "13.5", "no_reliable_change", False, "unchanged"),  # 6.5 < 6.75
+        # CORE-10: reliable change index 6 (Barkham et al. 2013); clinical >= 11.
+        ("core-10", "20", "14", "reliable_improvement", False, "improved"),  # 6 exactly; 14 >= 11
+        ("core-10", "20", "14.5", "no_reliable_change", False, "unchanged"),  # 5.5 < 6
+        ("core-10", "15", "9", "reliable_improvement", True, "recovered"),  # 6; 9 < 11
     ],
 )
 def test_change_table(

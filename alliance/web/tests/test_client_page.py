@@ -100,9 +100,9 @@ def test_core10_band_uses_its_own_threshold(db: None) -> None:
     core10 = {f"core10-{n}": 2 for n in range(1, 11)} | {"core10-6": 0}
     response = give(episode, "core-10", core10, utc(2026, 9, 3), session_number=1)
     data = _chart(_page(episode), "chart-data-core-10-client")
-    # CORE-10 reliable change 6.75 points (Jacobson & Truax 1991: 1.96 · 7.7 · √(2 · 0.10)).
-    assert data["rc_band"]["low"] == [round(response.total - 6.75, 2)]
-    assert data["rc_band"]["high"] == [round(response.total + 6.75, 2)]
+    # CORE-10 reliable change index 6 points (Barkham et al. 2013).
+    assert data["rc_band"]["low"] == [round(response.total - 6, 2)]
+    assert data["rc_band"]["high"] == [round(response.total + 6, 2)]
 
 
 def test_alliance_chart_keeps_client_and_therapist_apart(db: None) -> None:

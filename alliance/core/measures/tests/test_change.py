@@ -114,10 +114,12 @@ INSTRUMENT_CHANGES = [
     # GAD-7: threshold 4, caseness >= 8 (NHS Talking Therapies manual)
     ("gad-7", 10, 6, ReliableChange.IMPROVEMENT, True, ChangeCategory.RECOVERED),  # -4, 6 < 8
     ("gad-7", 10, 7, ReliableChange.NONE, False, ChangeCategory.UNCHANGED),  # -3 < 4
-    # CORE-10: threshold 6.75 (Jacobson-Truax from the CORE-10 manual norms), clinical >= 11
-    # (Barkham et al. 2013)
+    # CORE-10: reliable change index 6 and clinical >= 11 (Barkham et al. 2013)
     ("core-10", 22, 12, ReliableChange.IMPROVEMENT, False, ChangeCategory.IMPROVED),
     ("core-10", 22, 10, ReliableChange.IMPROVEMENT, True, ChangeCategory.RECOVERED),
+    ("core-10", 20, 14, ReliableChange.IMPROVEMENT, False, ChangeCategory.IMPROVED),  # -6; 14>=11
+    ("core-10", 20, 15, ReliableChange.NONE, False, ChangeCategory.UNCHANGED),  # -5 < 6
+    ("core-10", 12, 18, ReliableChange.DETERIORATION, False, ChangeCategory.DETERIORATED),  # +6
     # ORS: higher is better; threshold 5; clinical <= 25 (Miller et al. 2003; secondary)
     ("ors", 20, 25, ReliableChange.IMPROVEMENT, False, ChangeCategory.IMPROVED),  # 25 <= 25
     ("ors", 20, 26, ReliableChange.IMPROVEMENT, True, ChangeCategory.RECOVERED),
