@@ -15,11 +15,12 @@ from tests.browser.conftest import PageMaker
 from tests.factories import PASSWORD, make_client, make_clinic, make_therapist
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+CRISIS_LINE = "Tele-MANAS 14416 or 1-800-891-4416 (24x7, India) · emergency 112"
 PHONE = {"viewport": {"width": 360, "height": 740}, "has_touch": True, "is_mobile": True}
 
 
 def _client_in_therapy():
-    clinic = make_clinic(crisis_line="Tele-MANAS 14416 (24x7) · emergency 112")
+    clinic = make_clinic(crisis_line=CRISIS_LINE)
     client = make_client(clinic=clinic, first_name="Asha")
     therapist = make_therapist(clinic=clinic, first_name="Meera")
     do_start_episode(None, client=client, therapist=therapist, started_on=dt.date(2026, 10, 1))
@@ -82,7 +83,15 @@ def test_risk_answer_shows_the_crisis_line_at_once(new_page: PageMaker) -> None:
     _answer(page, item9="Several days")
     page.get_by_role("button", name="Send my answers").click()
     expect(page).to_have_url(re.compile(r"/me/check-in/\d+/support/$"))
-    expect(page.locator(".crisis-line")).to_have_text("Tele-MANAS 14416 (24x7) · emergency 112")
+    expect(page.locator(".crisis-line")).to_have_text(CRISIS_LINE)
+    # Each number is one tap, and stays on one line on a phone (the hyphens and spaces of the
+    # long ones would otherwise let it break at 360 px).
+    for number, dial in (("14416", "14416"), ("1-800-891-4416", "18008914416"), ("112", "112")):
+        call = page.locator(f'.crisis-line a[href="tel:{dial}"]')
+        expect(call).to_have_text(number)
+        box = call.bounding_box()
+        line_height = call.evaluate("a => parseFloat(getComputedStyle(a).lineHeight)")
+        assert box is not None and box["height"] < 1.5 * line_height
     expect(page.get_by_text("Nobody is watching these answers in real time")).to_be_visible()
     assert Alert.objects.filter(episode__client=client, state="open").count() == 1
     page.get_by_role("button", name="I have read this").click()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils.html import strip_tags
 
 from alliance.alerts.models import Alert, AlertState
 from alliance.audit.models import AuditEvent
@@ -20,7 +21,8 @@ def test_risk_answer_shows_crisis_resources_and_alerts_the_therapist(db: None) -
     phq9 = Response.objects.get(instrument="phq-9")
     assert response["Location"] == reverse("client-support", args=[phq9.pk])
     support = http.get(response["Location"]).content.decode()
-    assert "Tele-MANAS 14416" in support
+    assert "Tele-MANAS 14416" in strip_tags(support)
+    assert '<a class="tel" href="tel:14416">14416</a>' in support  # one tap to call
     assert "Nobody is watching these answers in real time" in support
     alert = Alert.objects.get()
     assert (alert.therapist, alert.state) == (episode.therapist, AlertState.OPEN)
